@@ -1,0 +1,43 @@
+/// Every Redis key and stream name Switchboard uses, built in one place.
+///
+/// Names marked *public* are part of the contract (`docs/redis.md`); other systems rely on them.
+/// The rest are internal and always carry the `sms:` or `sb:` prefix.
+public enum RedisKey {
+    /// *Public.* Outbound queue stream of one provider; consumer group `sender`.
+    public static func queue(provider: String) -> String { "sms:queue:\(provider)" }
+    /// *Public.* Capped stream of every message lifecycle event.
+    public static let events = "sms:events"
+    /// *Public.* The active SMS session of a customer with an assistant (JSON string, TTL 86,400 s).
+    public static func session(customerPhone: String, assistantID: Int) -> String {
+        "sms:session:\(customerPhone):\(assistantID)"
+    }
+    /// *Public.* Call records pushed by other systems.
+    public static let callsIngest = "calls:ingest"
+
+    // MARK: The tenant directory (written by the gateway, read by every other process)
+
+    /// JSON `DirectoryPhoneNumber` of one E.164 number.
+    public static func directoryNumber(_ phoneNumber: String) -> String { "sb:dir:number:\(phoneNumber)" }
+    /// JSON `DirectoryOrganization` of one organization.
+    public static func directoryOrganization(_ id: Int) -> String { "sb:dir:org:\(id)" }
+    /// JSON `DirectoryAssistant` of one assistant.
+    public static func directoryAssistant(_ id: Int) -> String { "sb:dir:assistant:\(id)" }
+    /// Set of every directory key the gateway wrote, so a resync can delete stale ones.
+    public static let directoryIndex = "sb:dir:index"
+    /// Counter bumped on every directory change (for caches and tests).
+    public static let directoryVersion = "sb:dir:version"
+
+    // MARK: Gateway auth
+
+    /// A dashboard session, by SHA-256 hex of its cookie token.
+    public static func dashboardSession(tokenHash: String) -> String { "sb:auth:session:\(tokenHash)" }
+    /// A JWT revoked by logout, by its `jti`, until it would have expired.
+    public static func revokedJWT(_ jti: String) -> String { "sb:auth:revoked-jwt:\(jti)" }
+    /// Fixed-window request counter of one API key in one minute.
+    public static func apiKeyRate(keyID: Int, minute: Int) -> String { "sb:ratelimit:apikey:\(keyID):\(minute)" }
+
+    /// Consumer group of the sender on the queue streams.
+    public static let senderGroup = "sender"
+    /// The field that holds the JSON document in every entry of the public streams.
+    public static let payloadField = "payload"
+}
