@@ -14,6 +14,27 @@ public enum RedisKey {
     /// *Public.* Call records pushed by other systems.
     public static let callsIngest = "calls:ingest"
 
+    // MARK: Outbound messages (internal)
+
+    /// Hash: the status record of one message (`GET /sms/{id}/status`), kept `messageRetention`.
+    public static func message(_ messageID: String) -> String { "sms:msg:\(messageID)" }
+    /// String: the provider's message id mapped to ours, for delivery receipts.
+    public static func providerMessage(provider: String, providerMessageID: String) -> String {
+        "sms:pmid:\(provider):\(providerMessageID)"
+    }
+    /// String (JSON): an idempotency record, per organization and SHA-256 of the key, kept 24 h.
+    public static func idempotency(organizationID: Int, keyHash: String) -> String { "sms:idem:\(organizationID):\(keyHash)" }
+    /// Sorted set: messages waiting for a retry, scored by the Unix millisecond they are due.
+    public static func retries(provider: String) -> String { "sms:retry:\(provider)" }
+    /// Stream: messages that ran out of attempts or validity (dead letters).
+    public static func deadLetters(provider: String) -> String { "sms:dead:\(provider)" }
+    /// Hash: a token bucket for one sending number.
+    public static func numberBucket(_ phoneNumber: String) -> String { "sb:pace:number:\(phoneNumber)" }
+    /// Hash: a token bucket for one provider account.
+    public static func accountBucket(provider: String, account: String) -> String { "sb:pace:account:\(provider):\(account)" }
+    /// The three providers, in the order queue stats list them.
+    public static let providers = ["twilio", "telnyx", "vonage"]
+
     // MARK: The tenant directory (written by the gateway, read by every other process)
 
     /// JSON `DirectoryPhoneNumber` of one E.164 number.
