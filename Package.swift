@@ -111,7 +111,10 @@ let package = Package(
             ],
             path: "Services/Gateway/Sources", swiftSettings: swiftSettings),
         .executableTarget(name: "GatewayMain", dependencies: ["Gateway", "ServiceRuntime"], path: "Services/Gateway/Main", swiftSettings: swiftSettings),
-        .target(name: "Sender", dependencies: serviceDependencies, path: "Services/Sender/Sources", swiftSettings: swiftSettings),
+        .target(
+            name: "Sender",
+            dependencies: serviceDependencies + [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Services/Sender/Sources", swiftSettings: swiftSettings),
         .executableTarget(name: "SenderMain", dependencies: ["Sender", "ServiceRuntime"], path: "Services/Sender/Main", swiftSettings: swiftSettings),
         .target(name: "WebhookIngest", dependencies: serviceDependencies, path: "Services/WebhookIngest/Sources", swiftSettings: swiftSettings),
         .executableTarget(name: "WebhookIngestMain", dependencies: ["WebhookIngest", "ServiceRuntime"], path: "Services/WebhookIngest/Main", swiftSettings: swiftSettings),
@@ -189,6 +192,48 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LogIndexerTests",
+            dependencies: [
+                "LogIndexer", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SessionManagerTests",
+            dependencies: [
+                "SessionManager", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebhookIngestTests",
+            dependencies: [
+                "WebhookIngest", "ServiceRuntime", "RedisStore", "WireModels", "Providers", "ProviderSandboxKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -32,6 +32,17 @@ public enum RedisKey {
     public static func numberBucket(_ phoneNumber: String) -> String { "sb:pace:number:\(phoneNumber)" }
     /// Hash: a token bucket for one provider account.
     public static func accountBucket(provider: String, account: String) -> String { "sb:pace:account:\(provider):\(account)" }
+    /// Counter: messages the sender re-sent after finding them `sending` (a sender died mid-call).
+    public static let resendCounter = "sb:metrics:resends"
+    /// String: a provider event seen by webhook-ingest, kept `WEBHOOK_DEDUPE_SECONDS` to drop duplicates.
+    public static func webhookSeen(provider: String, providerMessageID: String, event: String) -> String {
+        "sms:webhook-seen:\(provider):\(providerMessageID):\(event)"
+    }
+    /// Hash: a delivery receipt that arrived before the sender recorded the provider's id; the
+    /// sender applies it when it records the send.
+    public static func earlyReceipt(provider: String, providerMessageID: String) -> String {
+        "sms:dlr:\(provider):\(providerMessageID)"
+    }
     /// The three providers, in the order queue stats list them.
     public static let providers = ["twilio", "telnyx", "vonage"]
 
@@ -61,4 +72,14 @@ public enum RedisKey {
     public static let senderGroup = "sender"
     /// The field that holds the JSON document in every entry of the public streams.
     public static let payloadField = "payload"
+}
+
+// MARK: Sessions, conversations and calls (session-manager)
+
+extension RedisKey {
+    /// Sorted set of an organization's session keys, scored by the Unix millisecond each expires;
+    /// lets session-manager count and clear one organization's sessions without scanning.
+    public static func sessionIndex(organizationID: Int) -> String { "sms:sessions:org:\(organizationID)" }
+    /// Consumer group of session-manager on `sms:events` and `calls:ingest`.
+    public static let sessionManagerGroup = "session-manager"
 }

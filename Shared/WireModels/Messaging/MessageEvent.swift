@@ -12,6 +12,16 @@ public enum MessageEventType: String, Codable, Sendable, CaseIterable {
     case retrying = "message.retrying"
     /// webhook-ingest accepted a provider request (audit).
     case webhookReceived = "webhook_received"
+    /// session-manager started a conversation (an SMS-channel call record); carries `conversation_id`.
+    case conversationStarted = "conversation.started"
+    /// session-manager stored a message in a conversation; links `message_id` to `conversation_id`.
+    case conversationMessageAdded = "conversation.message_added"
+    /// A conversation's 24-hour session expired; the conversation is completed.
+    case conversationCompleted = "conversation.completed"
+    /// A conversation was archived: consumers delete what they hold for it.
+    case conversationArchived = "conversation.archived"
+    /// session-manager tried to forward an inbound message to the assistant's webhook (audit).
+    case forwardingAttempted = "forwarding.attempted"
 }
 
 /// One message lifecycle event: the JSON document in the `payload` field of an entry of
@@ -22,8 +32,17 @@ public struct MessageEvent: Codable, Sendable, Equatable {
     public var eventID: String
     public var type: MessageEventType
     public var occurredAt: String
-    /// Switchboard's message id (outbound: the queue UUID; inbound: assigned by webhook-ingest).
-    public var messageID: String
+    /// Switchboard's message id (outbound: the queue UUID; inbound: assigned by webhook-ingest);
+    /// nil on conversation-level events.
+    public var messageID: String?
+    /// The conversation (SMS-channel call record id in session-manager), once known.
+    public var conversationID: Int?
+    /// `info`, `warning` or `error`, for audit events in timelines.
+    public var level: String?
+    /// A human-readable line for timelines ("Inbound SMS webhook received").
+    public var summary: String?
+    /// Extra audit details (forwarding attempt number, HTTP status, webhook route, …).
+    public var eventData: [String: String]?
     public var organizationID: Int?
     public var assistantID: Int?
     /// `outbound` or `inbound`.
@@ -49,11 +68,12 @@ public struct MessageEvent: Codable, Sendable, Equatable {
     public var rawPayload: String?
 
     public init(
-        eventID: String, type: MessageEventType, occurredAt: String, messageID: String, organizationID: Int?,
+        eventID: String, type: MessageEventType, occurredAt: String, messageID: String?, organizationID: Int?,
         assistantID: Int?, direction: String, provider: String?, from: String?, to: String?, body: String?,
         mediaURLs: [String]?, segments: Int? = nil, encoding: String? = nil, providerMessageID: String? = nil,
         status: String? = nil, providerStatus: String? = nil, errorCode: String? = nil, errorMessage: String? = nil,
-        idempotencyKey: String? = nil, attempt: Int? = nil, rawPayload: String? = nil
+        idempotencyKey: String? = nil, attempt: Int? = nil, rawPayload: String? = nil, conversationID: Int? = nil,
+        level: String? = nil, summary: String? = nil, eventData: [String: String]? = nil
     ) {
         self.schemaVersion = SchemaVersion.current
         self.eventID = eventID
@@ -78,6 +98,10 @@ public struct MessageEvent: Codable, Sendable, Equatable {
         self.idempotencyKey = idempotencyKey
         self.attempt = attempt
         self.rawPayload = rawPayload
+        self.conversationID = conversationID
+        self.level = level
+        self.summary = summary
+        self.eventData = eventData
     }
 
     enum CodingKeys: String, CodingKey {
@@ -99,5 +123,8 @@ public struct MessageEvent: Codable, Sendable, Equatable {
         case idempotencyKey = "idempotency_key"
         case attempt
         case rawPayload = "raw_payload"
+        case conversationID = "conversation_id"
+        case level, summary
+        case eventData = "event_data"
     }
 }
