@@ -1,0 +1,19 @@
+import Foundation
+
+/// One provider request as archived in `webhook-ingest.sqlite` (accepted or rejected).
+struct ArchivedRequest: Sendable {
+    var receivedAt: Double
+    var provider: String
+    var method: String
+    var path: String
+    var query: String?
+    /// JSON object of the request headers.
+    var headers: String
+    var body: Data
+    /// `accepted`, `duplicate`, `rejected_signature`, `unknown_number`, `malformed`, `ignored`.
+    var outcome: String
+    var statusCode: Int
+    var detail: String?
+    var organizationID: Int?
+    var providerMessageID: String?
+}

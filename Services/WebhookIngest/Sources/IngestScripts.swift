@@ -1,0 +1,61 @@
+import RedisStore
+
+/// The Lua scripts of webhook-ingest. Each request costs one round trip after the directory read.
+enum IngestScripts {
+    /// Inbound message: drop a duplicate, else publish the message and its audit event.
+    ///
+    /// KEYS: 1 dedupe key, 2 `sms:events`. ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 event JSON,
+    /// 4 audit JSON. Returns `duplicate` or `published`.
+    static let inbound = RedisScript(
+        """
+        if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 'duplicate' end
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[3])
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[4])
+        return 'published'
+        """)
+
+    /// Delivery receipt: drop a duplicate; find our message through the provider id; move its
+    /// delivery status forward only (a late `sent` never overwrites `delivered`); a `failed`
+    /// receipt fails the message with the error; publish the event and its audit event with our
+    /// message id, organization and assistant filled in. A receipt for a provider id not yet
+    /// mapped (it beat the sender's own `sent` record) is kept at KEYS[4] for the sender to apply.
+    ///
+    /// KEYS: 1 dedupe key, 2 `sms:events`, 3 `sms:pmid:{provider}:{id}`, 4 `sms:dlr:{provider}:{id}`.
+    /// ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 delivery status, 4 its rank, 5 error code, 6 error
+    /// message, 7 updated_at, 8 event JSON, 9 audit JSON, 10 status record TTL.
+    /// Returns `{outcome, message id}`; outcome is `duplicate`, `applied`, `stale` or `unmatched`.
+    static let receipt = RedisScript(
+        """
+        if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return {'duplicate', ''} end
+        local id = redis.call('GET', KEYS[3])
+        local event = cjson.decode(ARGV[8])
+        local audit = cjson.decode(ARGV[9])
+        local outcome = 'unmatched'
+        if id then
+          local key = 'sms:msg:' .. id
+          local h = redis.call('HMGET', key, 'organization_id', 'assistant_id', 'delivery_rank')
+          event['message_id'] = id
+          audit['message_id'] = id
+          if h[1] then event['organization_id'] = tonumber(h[1]); audit['organization_id'] = tonumber(h[1]) end
+          if h[2] then event['assistant_id'] = tonumber(h[2]); audit['assistant_id'] = tonumber(h[2]) end
+          if (not h[3]) or tonumber(h[3]) < tonumber(ARGV[4]) then
+            redis.call('HSET', key, 'delivery_status', ARGV[3], 'delivery_rank', ARGV[4], 'updated_at', ARGV[7])
+            if ARGV[5] ~= '' then redis.call('HSET', key, 'error_code', ARGV[5], 'error', ARGV[6]) end
+            if ARGV[3] == 'failed' then redis.call('HSET', key, 'status', 'failed') end
+            outcome = 'applied'
+          else
+            outcome = 'stale'
+          end
+        else
+          local stashed = redis.call('HGET', KEYS[4], 'rank')
+          if (not stashed) or tonumber(stashed) < tonumber(ARGV[4]) then
+            redis.call('HSET', KEYS[4], 'delivery_status', ARGV[3], 'rank', ARGV[4], 'error_code', ARGV[5],
+              'error', ARGV[6], 'updated_at', ARGV[7])
+            redis.call('EXPIRE', KEYS[4], ARGV[10])
+          end
+        end
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', cjson.encode(event))
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', cjson.encode(audit))
+        return {outcome, id or ''}
+        """)
+}

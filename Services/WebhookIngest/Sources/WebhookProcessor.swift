@@ -1,0 +1,334 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Providers
+import RedisStore
+import ServiceRuntime
+import WireModels
+
+/// Verifies, normalizes, deduplicates and publishes one provider webhook request.
+///
+/// The organization is found from the number involved (inbound: the number texted; receipts: the
+/// number that sent), through the directory in Redis; its credentials check the signature. A
+/// request that fails the check, names an unknown number or is malformed changes nothing and is
+/// only archived. Everything slow is left to the consumers of `sms:events`.
+struct WebhookProcessor: Sendable {
+    /// Which route a request came in on.
+    enum Route: String, Sendable {
+        case twilioInbound, twilioStatus, telnyx, vonageInbound, vonageStatus
+
+        var provider: String {
+            switch self {
+            case .twilioInbound, .twilioStatus: "twilio"
+            case .telnyx: "telnyx"
+            case .vonageInbound, .vonageStatus: "vonage"
+            }
+        }
+    }
+
+    let redis: RedisClient
+    let directory: DirectoryReader
+    let archive: RequestArchive
+    let configuration: WebhookIngestConfiguration
+    let logger: Logger
+
+    static let twilioEmptyResponse = #"<?xml version="1.0" encoding="UTF-8"?><Response/>"#
+
+    func handle(_ request: Request, route: Route, context: some RequestContext) async throws -> Response {
+        let receivedAt = Date()
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let bodyData = Data(buffer: body)
+        var archived = ArchivedRequest(
+            receivedAt: receivedAt.timeIntervalSince1970, provider: route.provider, method: request.method.rawValue,
+            path: request.uri.path, query: request.uri.query, headers: Self.headersJSON(request.headers), body: bodyData,
+            outcome: "accepted", statusCode: 200)
+        do {
+            let (outcome, organizationID, providerMessageID) = try await process(request, route: route, body: bodyData, receivedAt: receivedAt)
+            archived.outcome = outcome
+            archived.organizationID = organizationID
+            archived.providerMessageID = providerMessageID
+            archive.record(archived)
+            return reply(route: route)
+        } catch let rejection as WebhookRejection {
+            let status: HTTPResponse.Status =
+                switch rejection {
+                case .signature: route.provider == "twilio" ? .forbidden : .unauthorized
+                case .unknownNumber: .notFound
+                case .malformed: .badRequest
+                }
+            archived.outcome = rejection.outcome
+            archived.statusCode = status.code
+            archived.detail = rejection.detail
+            archive.record(archived)
+            logger.notice(
+                "webhook rejected",
+                metadata: ["sb.provider": "\(route.provider)", "sb.outcome": "\(rejection.outcome)", "sb.detail": "\(rejection.detail)"])
+            throw APIError(status, rejection.detail)
+        }
+    }
+
+    // MARK: Processing
+
+    /// How a request proves it came from the provider, checked once the owner is known.
+    enum SignatureCheck: Sendable {
+        case twilio(signature: String, url: String, params: FormParameters, body: Data, isJSON: Bool)
+        case telnyx(signature: String, timestamp: String, body: Data)
+        case vonageJWT(authorization: String, body: Data)
+        case vonageSig(params: FormParameters, method: VonageSignature.Method)
+    }
+
+    /// A parsed request: what it says, which of our numbers it concerns, how to verify it.
+    struct ParsedRequest: Sendable {
+        var event: ParsedWebhookEvent
+        var ourNumber: String?
+        var check: SignatureCheck
+    }
+
+    /// Returns the archive outcome, the organization and the provider message id.
+    private func process(
+        _ request: Request, route: Route, body: Data, receivedAt: Date
+    ) async throws -> (String, Int?, String?) {
+        let parsed: ParsedRequest
+        do {
+            parsed = try Self.parse(request, route: route, body: body, receivedAt: receivedAt, publicURL: configuration.webhookPublicURL,
+                vonageMethod: VonageSignature.Method(rawValue: configuration.vonageSignatureMethod) ?? .md5hash)
+        } catch {
+            throw WebhookRejection.malformed("\(error)")
+        }
+        switch parsed.event {
+        case .ignored(let eventType):
+            // Still verify: an unsigned request must not even be acknowledged as ours.
+            if let number = parsed.ourNumber {
+                let entry = try await owner(of: number)
+                try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
+                return ("ignored:\(eventType)", entry.organizationID, nil)
+            }
+            return ("ignored:\(eventType)", nil, nil)
+        case .inbound(let message):
+            let entry = try await owner(of: message.to)
+            try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
+            let outcome = try await publishInbound(message, entry: entry, route: route)
+            return (outcome, entry.organizationID, message.providerMessageID)
+        case .delivery(let update):
+            guard let number = parsed.ourNumber else { throw WebhookRejection.malformed("the receipt names no sending number") }
+            let entry = try await owner(of: number)
+            try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
+            let outcome = try await publishReceipt(update, entry: entry, route: route)
+            return (outcome, entry.organizationID, update.providerMessageID)
+        }
+    }
+
+    /// Reads a request in its provider's format.
+    static func parse(
+        _ request: Request, route: Route, body: Data, receivedAt: Date, publicURL: String, vonageMethod: VonageSignature.Method
+    ) throws -> ParsedRequest {
+        switch route {
+        case .twilioInbound, .twilioStatus:
+            let params = try FormParameters(formEncoded: body)
+            let check = SignatureCheck.twilio(
+                signature: request.headers[HTTPField.Name("X-Twilio-Signature")!] ?? "",
+                url: publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""), params: params, body: body,
+                isJSON: request.headers[.contentType]?.contains("json") == true)
+            if route == .twilioInbound {
+                return ParsedRequest(event: .inbound(try TwilioWebhook.inboundMessage(from: params, receivedAt: receivedAt)), check: check)
+            }
+            return ParsedRequest(
+                event: .delivery(try TwilioWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)), ourNumber: params["From"],
+                check: check)
+        case .telnyx:
+            let check = SignatureCheck.telnyx(
+                signature: request.headers[HTTPField.Name(TelnyxSignature.signatureHeader)!] ?? "",
+                timestamp: request.headers[HTTPField.Name(TelnyxSignature.timestampHeader)!] ?? "", body: body)
+            return ParsedRequest(event: try TelnyxWebhook.parse(body, receivedAt: receivedAt), ourNumber: telnyxSender(body), check: check)
+        case .vonageInbound, .vonageStatus:
+            if let authorization = request.headers[.authorization] {
+                // Messages API: JSON signed with a JWT.
+                return ParsedRequest(
+                    event: try VonageMessagesWebhook.parse(body, receivedAt: receivedAt), ourNumber: jsonString(body, key: "from").map(e164),
+                    check: .vonageJWT(authorization: authorization, body: body))
+            }
+            // SMS API: query (GET), form or JSON body, signed with `sig`.
+            let params: FormParameters
+            if request.method == .get {
+                params = try FormParameters(formEncoded: request.uri.query ?? "")
+            } else if request.headers[.contentType]?.contains("json") == true {
+                params = try VonageSMSWebhook.parameters(json: body)
+            } else {
+                params = try FormParameters(formEncoded: body)
+            }
+            let check = SignatureCheck.vonageSig(params: params, method: vonageMethod)
+            if route == .vonageInbound {
+                return ParsedRequest(event: .inbound(try VonageSMSWebhook.inboundMessage(from: params, receivedAt: receivedAt)), check: check)
+            }
+            return ParsedRequest(
+                event: .delivery(try VonageSMSWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)),
+                ourNumber: params["to"].map(e164), check: check)
+        }
+    }
+
+    /// Checks a signature with the owning organization's credentials; a missing credential fails.
+    func verify(_ check: SignatureCheck, credentials: OrganizationCredentials?) throws {
+        let credentials = credentials ?? OrganizationCredentials()
+        switch check {
+        case .twilio(let signature, let url, let params, let body, let isJSON):
+            guard let token = credentials.twilioAuthToken else { throw WebhookRejection.signature("Twilio credentials are not configured") }
+            let valid =
+                isJSON
+                ? TwilioSignature.validate(signature: signature, url: url, jsonBody: body, authToken: token)
+                : TwilioSignature.validate(signature: signature, url: url, params: params, authToken: token)
+            guard valid else { throw WebhookRejection.signature("Invalid X-Twilio-Signature") }
+        case .telnyx(let signature, let timestamp, let body):
+            guard let key = credentials.telnyxPublicKey else { throw WebhookRejection.signature("Telnyx public key is not configured") }
+            do {
+                try TelnyxSignature.verify(
+                    body: body, signature: signature, timestamp: timestamp, publicKey: key, tolerance: configuration.telnyxTolerance)
+            } catch {
+                throw WebhookRejection.signature("Invalid Telnyx signature: \(error)")
+            }
+        case .vonageJWT(let authorization, let body):
+            guard let secret = credentials.vonageSignatureSecret else {
+                throw WebhookRejection.signature("Vonage signature secret is not configured")
+            }
+            do {
+                try VonageWebhookToken.verify(authorization: authorization, body: body, signatureSecret: secret)
+            } catch {
+                throw WebhookRejection.signature("Invalid Vonage JWT: \(error)")
+            }
+        case .vonageSig(let params, let method):
+            guard let secret = credentials.vonageSignatureSecret else {
+                throw WebhookRejection.signature("Vonage signature secret is not configured")
+            }
+            guard params["sig"] != nil, VonageSignature.validate(params: params, secret: secret, method: method) else {
+                throw WebhookRejection.signature("Invalid Vonage sig")
+            }
+        }
+    }
+
+    private func owner(of number: String) async throws -> DirectoryPhoneNumber {
+        guard let entry = try await directory.phoneNumber(Self.e164(number)) else {
+            throw WebhookRejection.unknownNumber("No organization holds phone number \(number)")
+        }
+        return entry
+    }
+
+    // MARK: Publishing
+
+    private func publishInbound(_ message: ParsedInboundMessage, entry: DirectoryPhoneNumber, route: Route) async throws -> String {
+        let now = Timestamp.string(Date().timeIntervalSince1970)
+        let messageID = UUID().uuidString.lowercased()
+        let segments = SegmentCounter.count(message.body)
+        let event = MessageEvent(
+            eventID: UUID().uuidString.lowercased(), type: .received, occurredAt: Timestamp.string(message.receivedAt.timeIntervalSince1970),
+            messageID: messageID, organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "inbound",
+            provider: route.provider, from: Self.e164(message.from), to: Self.e164(message.to), body: message.body,
+            mediaURLs: message.mediaURLs, segments: segments.segments, encoding: segments.encoding.rawValue,
+            providerMessageID: message.providerMessageID, status: "received", rawPayload: message.raw)
+        let audit = MessageEvent(
+            eventID: UUID().uuidString.lowercased(), type: .webhookReceived, occurredAt: now, messageID: messageID,
+            organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "inbound", provider: route.provider,
+            from: Self.e164(message.from), to: Self.e164(message.to), body: nil, mediaURLs: nil,
+            providerMessageID: message.providerMessageID, level: "info", summary: "Inbound SMS webhook received",
+            eventData: ["provider": route.provider, "route": route.rawValue])
+        let part = message.part.map { ":part\($0.index)" } ?? ""
+        let encoder = JSONEncoder()
+        let reply = try await redis.eval(
+            IngestScripts.inbound,
+            keys: [
+                RedisKey.webhookSeen(provider: route.provider, providerMessageID: message.providerMessageID, event: "received" + part),
+                RedisKey.events,
+            ],
+            arguments: [
+                String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
+                String(decoding: try encoder.encode(event), as: UTF8.self), String(decoding: try encoder.encode(audit), as: UTF8.self),
+            ])
+        return reply.string == "duplicate" ? "duplicate" : "accepted"
+    }
+
+    private func publishReceipt(_ update: ParsedDeliveryUpdate, entry: DirectoryPhoneNumber, route: Route) async throws -> String {
+        guard let status = update.unifiedStatus else {
+            // A provider step we do not track (queued, accepted, sending): archive it only.
+            return "ignored:\(update.rawStatus)"
+        }
+        let now = Timestamp.string(Date().timeIntervalSince1970)
+        let type: MessageEventType =
+            switch status {
+            case .sent: .sent
+            case .delivered: .delivered
+            case .undelivered: .undelivered
+            case .failed: .failed
+            }
+        let event = MessageEvent(
+            eventID: UUID().uuidString.lowercased(), type: type, occurredAt: Timestamp.string(update.occurredAt.timeIntervalSince1970),
+            messageID: update.clientReference, organizationID: entry.organizationID, assistantID: entry.assistantID,
+            direction: "outbound", provider: route.provider, from: entry.phoneNumber, to: nil, body: nil, mediaURLs: nil,
+            providerMessageID: update.providerMessageID, status: status.rawValue, providerStatus: update.rawStatus,
+            errorCode: update.errorCode, errorMessage: update.errorMessage, rawPayload: update.raw)
+        let audit = MessageEvent(
+            eventID: UUID().uuidString.lowercased(), type: .webhookReceived, occurredAt: now, messageID: update.clientReference,
+            organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "outbound", provider: route.provider,
+            from: entry.phoneNumber, to: nil, body: nil, mediaURLs: nil, providerMessageID: update.providerMessageID,
+            status: status.rawValue, providerStatus: update.rawStatus, level: status == .sent || status == .delivered ? "info" : "warning",
+            summary: "Delivery status webhook received: \(update.rawStatus)",
+            eventData: ["provider": route.provider, "route": route.rawValue, "provider_status": update.rawStatus])
+        let encoder = JSONEncoder()
+        let reply = try await redis.eval(
+            IngestScripts.receipt,
+            keys: [
+                RedisKey.webhookSeen(
+                    provider: route.provider, providerMessageID: update.providerMessageID,
+                    event: update.rawStatus + ":" + (update.errorCode ?? "")),
+                RedisKey.events,
+                RedisKey.providerMessage(provider: route.provider, providerMessageID: update.providerMessageID),
+                RedisKey.earlyReceipt(provider: route.provider, providerMessageID: update.providerMessageID),
+            ],
+            arguments: [
+                String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength), status.rawValue,
+                String(status.rank), update.errorCode ?? "", update.errorMessage ?? "", now,
+                String(decoding: try encoder.encode(event), as: UTF8.self), String(decoding: try encoder.encode(audit), as: UTF8.self),
+                String(configuration.dedupeWindow.components.seconds),
+            ])
+        return reply.array?.first?.string == "duplicate" ? "duplicate" : "accepted"
+    }
+
+    // MARK: Helpers
+
+    private func reply(route: Route) -> Response {
+        if route.provider == "twilio" {
+            return Response(
+                status: .ok, headers: [.contentType: "text/xml"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.twilioEmptyResponse)))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+    }
+
+    /// `+` and digits, as the directory keys numbers (Vonage sends digits only).
+    static func e164(_ number: String) -> String {
+        number.hasPrefix("+") ? number : "+" + number
+    }
+
+    /// The sending number of a Telnyx event: `data.payload.from.phone_number`.
+    static func telnyxSender(_ body: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let data = object["data"] as? [String: Any], let payload = data["payload"] as? [String: Any],
+            let from = payload["from"] as? [String: Any]
+        else { return nil }
+        return from["phone_number"] as? String
+    }
+
+    static func jsonString(_ body: Data, key: String) -> String? {
+        (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?[key] as? String
+    }
+
+    /// Request headers as a JSON object for the archive (repeated names joined with ", ").
+    static func headersJSON(_ headers: HTTPFields) -> String {
+        var object: [String: String] = [:]
+        for field in headers {
+            let name = field.name.canonicalName
+            object[name] = object[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
