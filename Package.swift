@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "log-indexer", targets: ["LogIndexerMain"]),
         .executable(name: "session-manager", targets: ["SessionManagerMain"]),
         .executable(name: "provider-sandbox", targets: ["ProviderSandbox"]),
+        .executable(name: "log-indexer-bench", targets: ["LogIndexerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -257,6 +258,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Builds 1,000,000 SMS logs and times log-indexer's ingest and queries (scripts/bench-logs).
+        .executableTarget(
+            name: "LogIndexerBench",
+            dependencies: [
+                "LogIndexer", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LogIndexerBench", swiftSettings: swiftSettings),
         .testTarget(name: "WireModelsTests", dependencies: ["WireModels"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisStoreTests", dependencies: ["RedisStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
