@@ -131,19 +131,7 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport",
             swiftSettings: swiftSettings),
-        .testTarget(
-            name: "GatewayTests",
-            dependencies: [
-                "Gateway", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"] + serviceTestDependencies, swiftSettings: swiftSettings),
 
         // Emulates the Twilio, Telnyx and Vonage APIs for tests, benchmarks and scripts/run.
         .target(
@@ -187,77 +175,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "SenderTests",
-            dependencies: [
-                "Sender", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "Providers", "ProviderSandboxKit",
-                "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "LogIndexerTests",
-            dependencies: [
-                "LogIndexer", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SessionManagerTests",
-            dependencies: [
-                "SessionManager", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "WebhookIngestTests",
-            dependencies: [
-                "WebhookIngest", "ServiceRuntime", "RedisStore", "WireModels", "Providers", "ProviderSandboxKit", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "SenderTests", dependencies: ["Sender", "Providers", "ProviderSandboxKit"] + serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(name: "LogIndexerTests", dependencies: ["LogIndexer"] + serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(name: "SessionManagerTests", dependencies: ["SessionManager"] + serviceTestDependencies, swiftSettings: swiftSettings),
+        .testTarget(name: "WebhookIngestTests", dependencies: ["WebhookIngest", "Providers", "ProviderSandboxKit"] + serviceTestDependencies, swiftSettings: swiftSettings),
         // The services together over real HTTP: gateway, sender, webhook-ingest and the sandbox.
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: [
-                "Gateway", "Sender", "WebhookIngest", "ServiceRuntime", "RedisStore", "WireModels", "ProviderSandboxKit",
-                "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["Gateway", "Sender", "WebhookIngest", "ProviderSandboxKit"] + serviceTestDependencies, swiftSettings: swiftSettings),
         // Builds 1,000,000 SMS logs and times log-indexer's ingest and queries (scripts/bench-logs).
         .executableTarget(
             name: "LogIndexerBench",
@@ -300,5 +223,22 @@ var serviceDependencies: [Target.Dependency] {
         .product(name: "Logging", package: "swift-log"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    ]
+}
+
+/// What every service's test target may use besides the service itself.
+var serviceTestDependencies: [Target.Dependency] {
+    [
+        "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels", "TestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]
 }
