@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "session-manager", targets: ["SessionManagerMain"]),
         .executable(name: "provider-sandbox", targets: ["ProviderSandbox"]),
         .executable(name: "log-indexer-bench", targets: ["LogIndexerBench"]),
+        .executable(name: "SessionManagerBench", targets: ["SessionManagerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -190,6 +191,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/LogIndexerBench", swiftSettings: swiftSettings),
+        // Times session-manager's event consumption and list queries over 1,000,000 records (scripts/bench-sessions).
+        .executableTarget(
+            name: "SessionManagerBench",
+            dependencies: [
+                "SessionManager", "ServiceRuntime", "RedisStore", "SQLiteStore", "WireModels",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/SessionManager/Bench", swiftSettings: swiftSettings),
         .testTarget(name: "WireModelsTests", dependencies: ["WireModels"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisStoreTests", dependencies: ["RedisStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
