@@ -123,7 +123,10 @@ let package = Package(
         .executableTarget(name: "WebhookIngestMain", dependencies: ["WebhookIngest", "ServiceRuntime"], path: "Services/WebhookIngest/Main", swiftSettings: swiftSettings),
         .target(name: "LogIndexer", dependencies: serviceDependencies, path: "Services/LogIndexer/Sources", swiftSettings: swiftSettings),
         .executableTarget(name: "LogIndexerMain", dependencies: ["LogIndexer", "ServiceRuntime"], path: "Services/LogIndexer/Main", swiftSettings: swiftSettings),
-        .target(name: "SessionManager", dependencies: serviceDependencies, path: "Services/SessionManager/Sources", swiftSettings: swiftSettings),
+        .target(
+            name: "SessionManager",
+            dependencies: serviceDependencies + [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Services/SessionManager/Sources", swiftSettings: swiftSettings),
         .executableTarget(name: "SessionManagerMain", dependencies: ["SessionManager", "ServiceRuntime"], path: "Services/SessionManager/Main", swiftSettings: swiftSettings),
 
         // MARK: Tests

@@ -47,7 +47,8 @@ package func buildApplication(
         batchSize: configuration.eventsBatchSize, block: configuration.eventsBlock, reclaimIdle: configuration.reclaimIdle,
         logger: logger, process: calls.process)
     let forwarder = ForwardingService(
-        database: host.database, directory: directory, publisher: publisher, httpClient: http.client, policy: configuration.forwarding,
+        database: host.database, writer: writer, directory: directory, publisher: publisher, httpClient: http.client,
+        policy: configuration.forwarding,
         signal: forwardingSignal, logger: logger)
     let sweeper = SessionSweeper(
         repository: repository, sessions: sessions, writer: conversationWriter, publisher: publisher,

@@ -20,6 +20,7 @@ import WireModels
 /// and skip is published as a `forwarding.attempted` audit event.
 package final class ForwardingService: Service, Sendable {
     private let database: SQLiteDatabase
+    private let writer: BatchedWriter<SessionWrite>
     private let directory: DirectoryReader
     private let publisher: EventPublisher
     private let httpClient: HTTPClient
@@ -29,10 +30,11 @@ package final class ForwardingService: Service, Sendable {
     private let inFlight = Mutex(0)
 
     package init(
-        database: SQLiteDatabase, directory: DirectoryReader, publisher: EventPublisher, httpClient: HTTPClient, policy: ForwardingPolicy,
+        database: SQLiteDatabase, writer: BatchedWriter<SessionWrite>, directory: DirectoryReader, publisher: EventPublisher, httpClient: HTTPClient, policy: ForwardingPolicy,
         signal: WakeSignal, logger: Logger
     ) {
         self.database = database
+        self.writer = writer
         self.directory = directory
         self.publisher = publisher
         self.httpClient = httpClient
@@ -206,11 +208,11 @@ package final class ForwardingService: Service, Sendable {
             data: ["attempt": "0", "url": "", "status_code": "", "error": reason, "outcome": "skipped"])
     }
 
+    // Outcomes go through the batched writer: many forwards finishing at once share a transaction
+    // with each other and with incoming messages instead of taking the write lock one by one.
     private func remove(_ forward: Forward) async {
         do {
-            try await database.write { db in
-                try db.execute(sql: "DELETE FROM forward_outbox WHERE message_id = ?", arguments: [forward.messageID])
-            }
+            try await writer.submit(.forwardFinished(messageID: forward.messageID))
         } catch {
             logger.error("removing forward failed", metadata: ["sb.message_id": "\(forward.messageID)", "sb.error": "\(error)"])
         }
@@ -219,11 +221,8 @@ package final class ForwardingService: Service, Sendable {
     private func reschedule(_ forward: Forward, attempts: Int, firstAttemptAt: Int64?, delay: Duration) async {
         let due = Timestamp.nowMillis() + Int64(delay.inMilliseconds)
         do {
-            try await database.write { db in
-                try db.execute(
-                    sql: "UPDATE forward_outbox SET attempts = ?, first_attempt_at = ?, next_attempt_at = ? WHERE message_id = ?",
-                    arguments: [attempts, firstAttemptAt, due, forward.messageID])
-            }
+            try await writer.submit(
+                .forwardRescheduled(messageID: forward.messageID, attempts: attempts, firstAttemptAt: firstAttemptAt, nextAttemptAt: due))
         } catch {
             logger.error("rescheduling forward failed", metadata: ["sb.message_id": "\(forward.messageID)", "sb.error": "\(error)"])
         }

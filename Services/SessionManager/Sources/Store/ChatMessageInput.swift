@@ -63,4 +63,8 @@ package enum SessionWrite: Sendable {
     case chatMessage(ChatMessageInput, OutcomeSlot)
     /// Upsert a voice call record from `calls:ingest`.
     case callRecord(CallIngestRecord, assistantName: String?)
+    /// Drop a forward that was delivered, given up or skipped.
+    case forwardFinished(messageID: String)
+    /// Record a failed attempt and when the next one is due (Unix milliseconds).
+    case forwardRescheduled(messageID: String, attempts: Int, firstAttemptAt: Int64?, nextAttemptAt: Int64)
 }

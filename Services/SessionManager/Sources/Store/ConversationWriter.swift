@@ -27,6 +27,12 @@ package struct ConversationWriter: Sendable {
                 slot.outcome = try store(db, input, now: now, chosen: &chosen, encoder: encoder)
             case .callRecord(let record, let assistantName):
                 try upsert(db, record, assistantName: assistantName, encoder: encoder)
+            case .forwardFinished(let messageID):
+                try db.cachedStatement(sql: "DELETE FROM forward_outbox WHERE message_id = ?").execute(arguments: [messageID])
+            case .forwardRescheduled(let messageID, let attempts, let firstAttemptAt, let nextAttemptAt):
+                try db.cachedStatement(
+                    sql: "UPDATE forward_outbox SET attempts = ?, first_attempt_at = ?, next_attempt_at = ? WHERE message_id = ?"
+                ).execute(arguments: [attempts, firstAttemptAt, nextAttemptAt, messageID])
             }
         }
     }
