@@ -74,6 +74,12 @@ extension SessionManagerSuite {
                 #expect(updated.messageCount == 2)
                 #expect(updated.lastActivity >= conversation.lastActivity)
 
+                // Events are published right after the commits the API already shows.
+                try await eventually {
+                    let started = try await harness.events(.conversationStarted).count
+                    let added = try await harness.events(.conversationMessageAdded).count
+                    return started >= 1 && added >= 2
+                }
                 let started = try await harness.events(.conversationStarted)
                 #expect(started.count == 1)
                 #expect(started.first?.conversationID == conversation.id)
@@ -113,6 +119,7 @@ extension SessionManagerSuite {
                 #expect(messages.map(\.content) == ["hello", "hi there", "marker"])
                 #expect(messages.map(\.role) == ["user", "assistant", "assistant"])
                 // Replays publish the link again under the same event id, so consumers see it once.
+                try await eventually { Set(try await harness.events(.conversationMessageAdded).map(\.eventID)).count >= 3 }
                 let added = try await harness.events(.conversationMessageAdded)
                 #expect(Set(added.map(\.eventID)).count == 3)
             }

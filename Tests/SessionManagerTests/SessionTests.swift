@@ -69,7 +69,12 @@ extension SessionManagerSuite {
                 let lastActivity = try #require(completed.flatMap { Timestamp.parse($0.lastActivity) })
                 #expect(endedAt.timeIntervalSince(lastActivity) <= 1.01)
                 #expect(endedAt >= lastActivity)
-                let completedEvents = try await harness.events(.conversationCompleted)
+                // The event is published right after the commit that completed the conversation.
+                var completedEvents: [MessageEvent] = []
+                try await eventually {
+                    completedEvents = try await harness.events(.conversationCompleted)
+                    return !completedEvents.isEmpty
+                }
                 #expect(completedEvents.map(\.conversationID) == [id])
                 let calls = try await client.send(.get, "/api/v1/calls?status=completed", organization: 3).json(PaginatedCallsResponse.self)
                 #expect(calls.items.first?.duration != nil)
