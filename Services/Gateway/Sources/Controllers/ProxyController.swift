@@ -14,7 +14,7 @@ import WireModels
 /// any `X-Switchboard-*` headers it sent are dropped. A service that is down gets 503 naming it,
 /// within the connect timeout; a service that stalls gets 504 after the request timeout.
 struct ProxyController: Sendable {
-    /// One internal service and the path prefixes it owns.
+    /// One internal service: its name (for the 503's detail) and base URL.
     struct Upstream: Sendable {
         var name: String
         var baseURL: String

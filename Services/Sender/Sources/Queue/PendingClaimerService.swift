@@ -48,7 +48,7 @@ final class PendingClaimerService: Service, Sendable {
     }
 
     private func renewLoop(stop: StopSignal) async {
-        while !stop.isStopped && !Task.isCancelled {
+        while !stop.isStopped {
             await sleep(interval, stop: stop)
             for provider in RedisKey.providers {
                 let stream = RedisKey.queue(provider: provider)
@@ -65,7 +65,7 @@ final class PendingClaimerService: Service, Sendable {
     }
 
     private func claimLoop(stop: StopSignal) async {
-        while !stop.isStopped && !Task.isCancelled {
+        while !stop.isStopped {
             await sleep(interval, stop: stop)
             for provider in RedisKey.providers where !stop.isStopped {
                 await claimIdleEntries(provider: provider, stop: stop)

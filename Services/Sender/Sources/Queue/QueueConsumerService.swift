@@ -52,7 +52,7 @@ final class QueueConsumerService: Service, Sendable {
             self.logger.info("queue consumer started", metadata: ["sb.consumer": "\(self.consumerName)"])
             await withDiscardingTaskGroup { group in
                 var slotFreed = freed.makeAsyncIterator()
-                while !stop.isStopped && !Task.isCancelled {
+                while !stop.isStopped {
                     let free = self.concurrency - running.value
                     if free <= 0 {
                         _ = await slotFreed.next()
@@ -92,7 +92,7 @@ final class QueueConsumerService: Service, Sendable {
 
     /// Creates the group (and the stream) from id `0`, retrying while Redis is unreachable.
     private func createGroup(_ redis: RedisClient, stream: String, stop: StopSignal) async -> Bool {
-        while !stop.isStopped && !Task.isCancelled {
+        while !stop.isStopped {
             do {
                 try await redis.xgroupCreate(stream, group: RedisKey.senderGroup, startID: "0", makeStream: true)
                 return true

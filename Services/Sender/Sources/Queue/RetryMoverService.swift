@@ -22,7 +22,7 @@ final class RetryMoverService: Service, Sendable {
     func run() async throws {
         let stop = StopSignal()
         await withGracefulShutdownHandler {
-            while !stop.isStopped && !Task.isCancelled {
+            while !stop.isStopped {
                 for provider in RedisKey.providers {
                     await self.moveDue(provider: provider)
                 }
