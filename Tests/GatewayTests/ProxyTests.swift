@@ -34,6 +34,10 @@ final class FakeUpstream: Sendable {
                 status: .init(code: 418), headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"teapot":true}"#)))
         }
+        router.get("/api/v1/sms-logs/stalled") { _, _ in
+            try await Task.sleep(for: .seconds(4))
+            return "too late"
+        }
         router.post("/api/v1/sms-sessions/cleanup") { request, _ in
             self.received.withLock { $0.append(request.headers) }
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -83,6 +87,26 @@ final class FakeUpstream: Sendable {
                 #expect(echoed.body == #"{"older_than":3600}"#)
 
                 #expect(try await client.send(.get, "/api/v1/sms-logs/big").status == .unauthorized)
+            }
+            group.cancelAll()
+        }
+    }
+
+    @Test func aServiceThatStallsGets504AfterTheProxyTimeout() async throws {
+        let upstream = FakeUpstream()
+        let harness = try GatewayHarness(
+            redisDatabase: Self.redisDatabase,
+            environment: ["LOG_INDEXER_URL": "http://127.0.0.1:\(upstream.port)", "PROXY_TIMEOUT_SECONDS": "1"])
+        let tenant = try await harness.bootstrap()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await upstream.makeApplication().run() }
+            try await Task.sleep(for: .milliseconds(300))
+            try await harness.makeApplication().test(.router) { client in
+                let started = ContinuousClock.now
+                let reply = try await client.send(.get, "/api/v1/sms-logs/stalled", token: tenant.apiKey)
+                #expect(reply.status == .gatewayTimeout)
+                #expect(reply.detail == "log-indexer did not answer in time")
+                #expect(ContinuousClock.now - started < .seconds(3))
             }
             group.cancelAll()
         }

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import GRDB
+import Logging
+import SQLiteStore
 import NIOCore
 import Providers
 import RedisStore
@@ -249,6 +251,27 @@ import WireModels
             #expect(try await redis.command("HGET", RedisKey.message(messageID), "delivery_status").string == "delivered")
         }
         await redis.shutdown()
+    }
+
+    @Test func archivedRequestsArePrunedAfterTheirRetention() async throws {
+        let harness = try IngestHarness(environment: ["WEBHOOK_ARCHIVE_RETENTION_DAYS": "7"])
+        let database = try SQLiteStore.SQLiteDatabase(
+            location: .file(harness.dataDirectory.appendingPathComponent("archive.sqlite").path),
+            migrations: WebhookIngestMigrations.all, logger: Logger(label: "test"))
+        let archive = RequestArchive(database: database, retentionDays: 7, logger: Logger(label: "test"))
+        let now = Date()
+        for age in [8.0, 6.0] {
+            archive.record(
+                ArchivedRequest(
+                    receivedAt: now.addingTimeInterval(-age * 86_400).timeIntervalSince1970, provider: "twilio", method: "POST",
+                    path: "/webhooks/sms/twilio", query: nil, headers: "{}", body: Data("Body=\(age)".utf8), outcome: "accepted",
+                    statusCode: 200))
+        }
+        await archive.flush()
+        await archive.prune(now: now)
+        let kept = try await database.read { db in try Double.fetchAll(db, sql: "SELECT received_at FROM webhook_requests") }
+        #expect(kept.count == 1, "the 8-day-old request is pruned, the 6-day-old one kept")
+        #expect(kept.first.map { now.timeIntervalSince1970 - $0 < 7 * 86_400 } == true)
     }
 
     // MARK: Helpers
