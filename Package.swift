@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "provider-sandbox", targets: ["ProviderSandbox"]),
         .executable(name: "log-indexer-bench", targets: ["LogIndexerBench"]),
         .executable(name: "SessionManagerBench", targets: ["SessionManagerBench"]),
+        .executable(name: "switchboard-bench", targets: ["SwitchboardBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -205,6 +206,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/SessionManager/Bench", swiftSettings: swiftSettings),
+        // Load generator and probes behind scripts/bench: end-to-end rate, pacing accuracy, webhook ingest.
+        .executableTarget(
+            name: "SwitchboardBench",
+            dependencies: [
+                "WireModels", "Providers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SwitchboardBench", swiftSettings: swiftSettings),
         .testTarget(name: "WireModelsTests", dependencies: ["WireModels"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisStoreTests", dependencies: ["RedisStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
@@ -214,6 +227,17 @@ let package = Package(
                 "ServiceRuntime", "TestSupport", "WireModels",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Reliability: kill -9 and restarts of the sender, Redis and the gateway mid-stream, and
+        // pacing across sender replicas, with the built executables and the provider sandbox.
+        .testTarget(
+            name: "ChaosTests",
+            dependencies: [
+                "RedisStore", "TestSupport", "WireModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
