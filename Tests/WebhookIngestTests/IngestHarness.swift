@@ -27,7 +27,9 @@ struct IngestHarness: Sendable {
     /// One number per provider, owned by the organization.
     let numbers: [String: String]
     let twilio = (sid: "AC" + String(repeating: "a", count: 32), token: "twilio-token-\(UUID().uuidString.prefix(6))")
-    let vonage = (key: "vk\(Int.random(in: 1000...9999))", secret: "vsecret", signature: "vsig-\(UUID().uuidString.prefix(6))")
+    let vonage = (
+        key: "vk\(Int.random(in: 1000...9999))", secret: "vsecret", signature: "vsig-\(UUID().uuidString.prefix(6))"
+    )
     let telnyxKey = "KEYtelnyx"
     let sandboxSeed = (0..<32).map { _ in UInt8.random(in: 0...255) }
 
@@ -57,7 +59,8 @@ struct IngestHarness: Sendable {
     }
 
     var sandboxPublicKey: String {
-        (try! Curve25519.Signing.PrivateKey(rawRepresentation: sandboxSeed)).publicKey.rawRepresentation.base64EncodedString()
+        (try! Curve25519.Signing.PrivateKey(rawRepresentation: sandboxSeed)).publicKey.rawRepresentation
+            .base64EncodedString()
     }
 
     /// Publishes the organization and its numbers to the directory, as the gateway does.
@@ -66,14 +69,16 @@ struct IngestHarness: Sendable {
         let secrets = SecretBox(key: secretsKey)
         let credentials = OrganizationCredentials(
             twilioAccountSID: twilio.sid, twilioAuthToken: twilio.token, telnyxAPIKey: telnyxKey,
-            telnyxPublicKey: telnyxPublicKey ?? sandboxPublicKey, vonageAPIKey: vonage.key, vonageAPISecret: vonage.secret,
+            telnyxPublicKey: telnyxPublicKey ?? sandboxPublicKey, vonageAPIKey: vonage.key,
+            vonageAPISecret: vonage.secret,
             vonageSignatureSecret: vonage.signature)
         let organization = DirectoryOrganization(
             organizationID: organizationID, name: "Ingest test", sealedCredentials: try secrets.sealJSON(credentials))
         _ = try await redis.command("SET", RedisKey.directoryOrganization(organizationID), try json(organization))
         for (provider, number) in numbers {
             let entry = DirectoryPhoneNumber(
-                phoneNumber: number, phoneNumberID: 1, organizationID: organizationID, provider: provider, assistantID: assistantID,
+                phoneNumber: number, phoneNumberID: 1, organizationID: organizationID, provider: provider,
+                assistantID: assistantID,
                 smsWebhookURL: nil, assistantActive: true)
             _ = try await redis.command("SET", RedisKey.directoryNumber(number), try json(entry))
         }
@@ -91,14 +96,22 @@ struct IngestHarness: Sendable {
     }
 
     /// Runs webhook-ingest and the sandbox on their ports while `body` runs.
-    func run<T: Sendable>(callbackDelay: Duration = .milliseconds(50), _ body: @Sendable () async throws -> T) async throws -> T {
+    func run<T: Sendable>(callbackDelay: Duration = .milliseconds(50), _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
         var logger = Logger(label: "switchboard.webhook-ingest")
         logger.logLevel = .warning
         let ingest = try buildApplication(configuration: configuration, logger: logger)
         let sandbox = buildSandboxApplication(configuration: sandboxConfiguration(callbackDelay: callbackDelay))
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await ingest.run(); return nil }
-            group.addTask { try await sandbox.run(); return nil }
+            group.addTask {
+                try await ingest.run()
+                return nil
+            }
+            group.addTask {
+                try await sandbox.run()
+                return nil
+            }
             try await waitUntilUp("\(baseURL)/health")
             try await waitUntilUp("\(sandboxURL)/health")
             let result = try await body()
@@ -124,18 +137,32 @@ struct IngestHarness: Sendable {
         try await allEvents().filter { $0.providerMessageID == providerMessageID }
     }
 
+    /// Every event about this harness's organization or numbers, whatever other suites publish
+    /// in the same database meanwhile.
+    func ownEvents() async throws -> [MessageEvent] {
+        let ours = Set(numbers.values)
+        return try await allEvents().filter { event in
+            event.organizationID == organizationID || event.to.map(ours.contains) == true
+                || event.from.map(ours.contains) == true
+        }
+    }
+
     func allEvents() async throws -> [MessageEvent] {
         let redis = try redisClient()
         defer { Task { await redis.shutdown() } }
         let entries = try await redis.command("XRANGE", RedisKey.events, "-", "+").array ?? []
         return entries.compactMap { entry -> MessageEvent? in
-            guard let fields = entry.array?.last?.array, fields.count == 2, let json = fields[1].string else { return nil }
+            guard let fields = entry.array?.last?.array, fields.count == 2, let json = fields[1].string else {
+                return nil
+            }
             return try? JSONDecoder().decode(MessageEvent.self, from: Data(json.utf8))
         }
     }
 
     /// Polls until `condition` holds for the events of a provider message id, or 5 s pass.
-    func waitForEvents(providerMessageID: String, until condition: ([MessageEvent]) -> Bool) async throws -> [MessageEvent] {
+    func waitForEvents(providerMessageID: String, until condition: ([MessageEvent]) -> Bool) async throws
+        -> [MessageEvent]
+    {
         var events: [MessageEvent] = []
         for _ in 0..<100 {
             events = try await self.events(providerMessageID: providerMessageID)
@@ -146,10 +173,15 @@ struct IngestHarness: Sendable {
     }
 
     func post(_ path: String, body: String, headers: [(String, String)]) async throws -> (Int, String) {
+        try await send(method: "POST", path, body: body, headers: headers)
+    }
+
+    /// Sends one request to webhook-ingest (`GET` or `POST`); `path` may carry a query string.
+    func send(method: String, _ path: String, body: String, headers: [(String, String)]) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
+        request.method = method == "GET" ? .GET : .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(string: body))
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }

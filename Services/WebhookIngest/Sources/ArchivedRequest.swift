@@ -10,7 +10,8 @@ struct ArchivedRequest: Sendable {
     /// JSON object of the request headers.
     var headers: String
     var body: Data
-    /// `accepted`, `duplicate`, `rejected_signature`, `unknown_number`, `malformed`, `ignored`.
+    /// `accepted`, `duplicate`, `held_part` (one part of a longer SMS, held until the rest arrive),
+    /// `rejected_signature`, `unknown_number`, `malformed`, `ignored:<event>`.
     var outcome: String
     var statusCode: Int
     var detail: String?

@@ -2,16 +2,48 @@ import RedisStore
 
 /// The Lua scripts of webhook-ingest. Each request costs one round trip after the directory read.
 enum IngestScripts {
-    /// Inbound message: drop a duplicate, else publish the message and its audit event.
+    /// Inbound message: drop a duplicate, else publish the message and its audit event. For a
+    /// reassembled message, also delete the held parts.
     ///
-    /// KEYS: 1 dedupe key, 2 `sms:events`. ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 event JSON,
-    /// 4 audit JSON. Returns `duplicate` or `published`.
+    /// KEYS: 1 dedupe key, 2 `sms:events`, 3 (optional) the `sms:concat:…` hash of its parts.
+    /// ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 event JSON, 4 audit JSON. Returns `duplicate` or `published`.
     static let inbound = RedisScript(
         """
+        if KEYS[3] then redis.call('DEL', KEYS[3]) end
         if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 'duplicate' end
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[3])
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[4])
         return 'published'
+        """)
+
+    /// One part of a concatenated inbound SMS: hold it, unless that part is already held; once
+    /// every part of the message is held, return them all in part order so the caller can
+    /// publish the whole message (through ``inbound``, which deletes the hash). A repeated part
+    /// of a complete but unpublished set (the request that completed it died before publishing)
+    /// returns the parts again; ``inbound``'s dedupe key keeps the message from being published twice.
+    ///
+    /// KEYS: 1 the `sms:concat:…` hash. ARGV: 1 part index, 2 part JSON, 3 part count, 4 hash TTL.
+    /// Returns `{'held'}`, `{'duplicate'}` or `{'complete', part 1 JSON, part 2 JSON, …}`.
+    static let holdPart = RedisScript(
+        """
+        local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+        if added == 1 and redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+        local total = tonumber(ARGV[3])
+        if redis.call('HLEN', KEYS[1]) < total then
+          if added == 1 then return {'held'} else return {'duplicate'} end
+        end
+        local fields = {}
+        for i = 1, total do fields[i] = tostring(i) end
+        local parts = redis.call('HMGET', KEYS[1], unpack(fields))
+        local reply = {'complete'}
+        for i = 1, total do
+          -- parts that disagree on the count: wait for the one missing (or for the TTL)
+          if not parts[i] then
+            if added == 1 then return {'held'} else return {'duplicate'} end
+          end
+          reply[i + 1] = parts[i]
+        end
+        return reply
         """)
 
     /// Delivery receipt: drop a duplicate; find our message through the provider id; move its

@@ -42,10 +42,12 @@ struct WebhookProcessor: Sendable {
         let bodyData = Data(buffer: body)
         var archived = ArchivedRequest(
             receivedAt: receivedAt.timeIntervalSince1970, provider: route.provider, method: request.method.rawValue,
-            path: request.uri.path, query: request.uri.query, headers: Self.headersJSON(request.headers), body: bodyData,
+            path: request.uri.path, query: request.uri.query, headers: Self.headersJSON(request.headers),
+            body: bodyData,
             outcome: "accepted", statusCode: 200)
         do {
-            let (outcome, organizationID, providerMessageID) = try await process(request, route: route, body: bodyData, receivedAt: receivedAt)
+            let (outcome, organizationID, providerMessageID) = try await process(
+                request, route: route, body: bodyData, receivedAt: receivedAt)
             archived.outcome = outcome
             archived.organizationID = organizationID
             archived.providerMessageID = providerMessageID
@@ -64,7 +66,10 @@ struct WebhookProcessor: Sendable {
             archive.record(archived)
             logger.notice(
                 "webhook rejected",
-                metadata: ["sb.provider": "\(route.provider)", "sb.outcome": "\(rejection.outcome)", "sb.detail": "\(rejection.detail)"])
+                metadata: [
+                    "sb.provider": "\(route.provider)", "sb.outcome": "\(rejection.outcome)",
+                    "sb.detail": "\(rejection.detail)",
+                ])
             throw APIError(status, rejection.detail)
         }
     }
@@ -92,7 +97,8 @@ struct WebhookProcessor: Sendable {
     ) async throws -> (String, Int?, String?) {
         let parsed: ParsedRequest
         do {
-            parsed = try Self.parse(request, route: route, body: body, receivedAt: receivedAt, publicURL: configuration.webhookPublicURL,
+            parsed = try Self.parse(
+                request, route: route, body: body, receivedAt: receivedAt, publicURL: configuration.webhookPublicURL,
                 vonageMethod: VonageSignature.Method(rawValue: configuration.vonageSignatureMethod) ?? .md5hash)
         } catch {
             throw WebhookRejection.malformed("\(error)")
@@ -102,7 +108,8 @@ struct WebhookProcessor: Sendable {
             // Still verify: an unsigned request must not even be acknowledged as ours.
             if let number = parsed.ourNumber {
                 let entry = try await owner(of: number)
-                try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
+                try verify(
+                    parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
                 return ("ignored:\(eventType)", entry.organizationID, nil)
             }
             return ("ignored:\(eventType)", nil, nil)
@@ -112,7 +119,9 @@ struct WebhookProcessor: Sendable {
             let outcome = try await publishInbound(message, entry: entry, route: route)
             return (outcome, entry.organizationID, message.providerMessageID)
         case .delivery(let update):
-            guard let number = parsed.ourNumber else { throw WebhookRejection.malformed("the receipt names no sending number") }
+            guard let number = parsed.ourNumber else {
+                throw WebhookRejection.malformed("the receipt names no sending number")
+            }
             let entry = try await owner(of: number)
             try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
             let outcome = try await publishReceipt(update, entry: entry, route: route)
@@ -122,31 +131,39 @@ struct WebhookProcessor: Sendable {
 
     /// Reads a request in its provider's format.
     static func parse(
-        _ request: Request, route: Route, body: Data, receivedAt: Date, publicURL: String, vonageMethod: VonageSignature.Method
+        _ request: Request, route: Route, body: Data, receivedAt: Date, publicURL: String,
+        vonageMethod: VonageSignature.Method
     ) throws -> ParsedRequest {
         switch route {
         case .twilioInbound, .twilioStatus:
             let params = try FormParameters(formEncoded: body)
             let check = SignatureCheck.twilio(
                 signature: request.headers[HTTPField.Name("X-Twilio-Signature")!] ?? "",
-                url: publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""), params: params, body: body,
+                url: publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""), params: params,
+                body: body,
                 isJSON: request.headers[.contentType]?.contains("json") == true)
             if route == .twilioInbound {
-                return ParsedRequest(event: .inbound(try TwilioWebhook.inboundMessage(from: params, receivedAt: receivedAt)), check: check)
+                return ParsedRequest(
+                    event: .inbound(try TwilioWebhook.inboundMessage(from: params, receivedAt: receivedAt)),
+                    check: check)
             }
             return ParsedRequest(
-                event: .delivery(try TwilioWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)), ourNumber: params["From"],
+                event: .delivery(try TwilioWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)),
+                ourNumber: params["From"],
                 check: check)
         case .telnyx:
             let check = SignatureCheck.telnyx(
                 signature: request.headers[HTTPField.Name(TelnyxSignature.signatureHeader)!] ?? "",
                 timestamp: request.headers[HTTPField.Name(TelnyxSignature.timestampHeader)!] ?? "", body: body)
-            return ParsedRequest(event: try TelnyxWebhook.parse(body, receivedAt: receivedAt), ourNumber: telnyxSender(body), check: check)
+            return ParsedRequest(
+                event: try TelnyxWebhook.parse(body, receivedAt: receivedAt), ourNumber: telnyxSender(body),
+                check: check)
         case .vonageInbound, .vonageStatus:
             if let authorization = request.headers[.authorization] {
                 // Messages API: JSON signed with a JWT.
                 return ParsedRequest(
-                    event: try VonageMessagesWebhook.parse(body, receivedAt: receivedAt), ourNumber: jsonString(body, key: "from").map(e164),
+                    event: try VonageMessagesWebhook.parse(body, receivedAt: receivedAt),
+                    ourNumber: jsonString(body, key: "from").map(e164),
                     check: .vonageJWT(authorization: authorization, body: body))
             }
             // SMS API: query (GET), form or JSON body, signed with `sig`.
@@ -160,7 +177,9 @@ struct WebhookProcessor: Sendable {
             }
             let check = SignatureCheck.vonageSig(params: params, method: vonageMethod)
             if route == .vonageInbound {
-                return ParsedRequest(event: .inbound(try VonageSMSWebhook.inboundMessage(from: params, receivedAt: receivedAt)), check: check)
+                return ParsedRequest(
+                    event: .inbound(try VonageSMSWebhook.inboundMessage(from: params, receivedAt: receivedAt)),
+                    check: check)
             }
             return ParsedRequest(
                 event: .delivery(try VonageSMSWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)),
@@ -173,17 +192,22 @@ struct WebhookProcessor: Sendable {
         let credentials = credentials ?? OrganizationCredentials()
         switch check {
         case .twilio(let signature, let url, let params, let body, let isJSON):
-            guard let token = credentials.twilioAuthToken else { throw WebhookRejection.signature("Twilio credentials are not configured") }
+            guard let token = credentials.twilioAuthToken else {
+                throw WebhookRejection.signature("Twilio credentials are not configured")
+            }
             let valid =
                 isJSON
                 ? TwilioSignature.validate(signature: signature, url: url, jsonBody: body, authToken: token)
                 : TwilioSignature.validate(signature: signature, url: url, params: params, authToken: token)
             guard valid else { throw WebhookRejection.signature("Invalid X-Twilio-Signature") }
         case .telnyx(let signature, let timestamp, let body):
-            guard let key = credentials.telnyxPublicKey else { throw WebhookRejection.signature("Telnyx public key is not configured") }
+            guard let key = credentials.telnyxPublicKey else {
+                throw WebhookRejection.signature("Telnyx public key is not configured")
+            }
             do {
                 try TelnyxSignature.verify(
-                    body: body, signature: signature, timestamp: timestamp, publicKey: key, tolerance: configuration.telnyxTolerance)
+                    body: body, signature: signature, timestamp: timestamp, publicKey: key,
+                    tolerance: configuration.telnyxTolerance)
             } catch {
                 throw WebhookRejection.signature("Invalid Telnyx signature: \(error)")
             }
@@ -200,8 +224,10 @@ struct WebhookProcessor: Sendable {
             guard let secret = credentials.vonageSignatureSecret else {
                 throw WebhookRejection.signature("Vonage signature secret is not configured")
             }
-            guard params["sig"] != nil, VonageSignature.validate(params: params, secret: secret, method: method) else {
-                throw WebhookRejection.signature("Invalid Vonage sig")
+            do {
+                try VonageSignature.verify(params: params, secret: secret, method: method)
+            } catch {
+                throw WebhookRejection.signature("Invalid Vonage sig: \(error)")
             }
         }
     }
@@ -215,41 +241,65 @@ struct WebhookProcessor: Sendable {
 
     // MARK: Publishing
 
-    private func publishInbound(_ message: ParsedInboundMessage, entry: DirectoryPhoneNumber, route: Route) async throws -> String {
+    /// Publishes an inbound message once; one part of a longer SMS is held until every part is in.
+    private func publishInbound(_ message: InboundMessage, entry: DirectoryPhoneNumber, route: Route) async throws
+        -> String
+    {
+        if let part = message.part {
+            return try await holdPart(message, part: part, entry: entry, route: route)
+        }
+        return try await publishWhole(message, entry: entry, route: route)
+    }
+
+    /// Publishes `message.received` and its audit event unless the provider id was seen already.
+    /// `parts` counts the webhooks a reassembled message came in; `heldPartsKey` is their hash, deleted.
+    func publishWhole(
+        _ message: InboundMessage, entry: DirectoryPhoneNumber, route: Route, parts: Int = 1,
+        heldPartsKey: String? = nil
+    ) async throws -> String {
         let now = Timestamp.string(Date().timeIntervalSince1970)
         let messageID = UUID().uuidString.lowercased()
         let segments = SegmentCounter.count(message.body)
         let event = MessageEvent(
-            eventID: UUID().uuidString.lowercased(), type: .received, occurredAt: Timestamp.string(message.receivedAt.timeIntervalSince1970),
-            messageID: messageID, organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "inbound",
+            eventID: UUID().uuidString.lowercased(), type: .received,
+            occurredAt: Timestamp.string(message.receivedAt.timeIntervalSince1970),
+            messageID: messageID, organizationID: entry.organizationID, assistantID: entry.assistantID,
+            direction: "inbound",
             provider: route.provider, from: Self.e164(message.from), to: Self.e164(message.to), body: message.body,
             mediaURLs: message.mediaURLs, segments: segments.segments, encoding: segments.encoding.rawValue,
             providerMessageID: message.providerMessageID, status: "received", rawPayload: message.raw)
         let audit = MessageEvent(
             eventID: UUID().uuidString.lowercased(), type: .webhookReceived, occurredAt: now, messageID: messageID,
-            organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "inbound", provider: route.provider,
+            organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "inbound",
+            provider: route.provider,
             from: Self.e164(message.from), to: Self.e164(message.to), body: nil, mediaURLs: nil,
-            providerMessageID: message.providerMessageID, level: "info", summary: "Inbound SMS webhook received",
-            eventData: ["provider": route.provider, "route": route.rawValue])
-        let part = message.part.map { ":part\($0.index)" } ?? ""
+            providerMessageID: message.providerMessageID, level: "info",
+            summary: parts > 1 ? "Inbound SMS webhook received (\(parts) parts)" : "Inbound SMS webhook received",
+            eventData: ["provider": route.provider, "route": route.rawValue].merging(
+                parts > 1 ? ["parts": String(parts)] : [:]
+            ) { $1 })
         let encoder = JSONEncoder()
         let reply = try await redis.eval(
             IngestScripts.inbound,
             keys: [
-                RedisKey.webhookSeen(provider: route.provider, providerMessageID: message.providerMessageID, event: "received" + part),
+                RedisKey.webhookSeen(
+                    provider: route.provider, providerMessageID: message.providerMessageID, event: "received"),
                 RedisKey.events,
-            ],
+            ] + (heldPartsKey.map { [$0] } ?? []),
             arguments: [
                 String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
-                String(decoding: try encoder.encode(event), as: UTF8.self), String(decoding: try encoder.encode(audit), as: UTF8.self),
+                String(decoding: try encoder.encode(event), as: UTF8.self),
+                String(decoding: try encoder.encode(audit), as: UTF8.self),
             ])
         return reply.string == "duplicate" ? "duplicate" : "accepted"
     }
 
-    private func publishReceipt(_ update: ParsedDeliveryUpdate, entry: DirectoryPhoneNumber, route: Route) async throws -> String {
-        guard let status = update.unifiedStatus else {
+    private func publishReceipt(_ update: DeliveryUpdate, entry: DirectoryPhoneNumber, route: Route) async throws
+        -> String
+    {
+        guard let status = update.status else {
             // A provider step we do not track (queued, accepted, sending): archive it only.
-            return "ignored:\(update.rawStatus)"
+            return "ignored:\(update.providerStatus)"
         }
         let now = Timestamp.string(Date().timeIntervalSince1970)
         let type: MessageEventType =
@@ -260,33 +310,40 @@ struct WebhookProcessor: Sendable {
             case .failed: .failed
             }
         let event = MessageEvent(
-            eventID: UUID().uuidString.lowercased(), type: type, occurredAt: Timestamp.string(update.occurredAt.timeIntervalSince1970),
+            eventID: UUID().uuidString.lowercased(), type: type,
+            occurredAt: Timestamp.string(update.occurredAt.timeIntervalSince1970),
             messageID: update.clientReference, organizationID: entry.organizationID, assistantID: entry.assistantID,
-            direction: "outbound", provider: route.provider, from: entry.phoneNumber, to: nil, body: nil, mediaURLs: nil,
-            providerMessageID: update.providerMessageID, status: status.rawValue, providerStatus: update.rawStatus,
+            direction: "outbound", provider: route.provider, from: entry.phoneNumber, to: nil, body: nil,
+            mediaURLs: nil,
+            providerMessageID: update.providerMessageID, status: status.rawValue, providerStatus: update.providerStatus,
             errorCode: update.errorCode, errorMessage: update.errorMessage, rawPayload: update.raw)
         let audit = MessageEvent(
-            eventID: UUID().uuidString.lowercased(), type: .webhookReceived, occurredAt: now, messageID: update.clientReference,
-            organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "outbound", provider: route.provider,
+            eventID: UUID().uuidString.lowercased(), type: .webhookReceived, occurredAt: now,
+            messageID: update.clientReference,
+            organizationID: entry.organizationID, assistantID: entry.assistantID, direction: "outbound",
+            provider: route.provider,
             from: entry.phoneNumber, to: nil, body: nil, mediaURLs: nil, providerMessageID: update.providerMessageID,
-            status: status.rawValue, providerStatus: update.rawStatus, level: status == .sent || status == .delivered ? "info" : "warning",
-            summary: "Delivery status webhook received: \(update.rawStatus)",
-            eventData: ["provider": route.provider, "route": route.rawValue, "provider_status": update.rawStatus])
+            status: status.rawValue, providerStatus: update.providerStatus,
+            level: status == .sent || status == .delivered ? "info" : "warning",
+            summary: "Delivery status webhook received: \(update.providerStatus)",
+            eventData: ["provider": route.provider, "route": route.rawValue, "provider_status": update.providerStatus])
         let encoder = JSONEncoder()
         let reply = try await redis.eval(
             IngestScripts.receipt,
             keys: [
                 RedisKey.webhookSeen(
                     provider: route.provider, providerMessageID: update.providerMessageID,
-                    event: update.rawStatus + ":" + (update.errorCode ?? "")),
+                    event: update.providerStatus + ":" + (update.errorCode ?? "")),
                 RedisKey.events,
                 RedisKey.providerMessage(provider: route.provider, providerMessageID: update.providerMessageID),
                 RedisKey.earlyReceipt(provider: route.provider, providerMessageID: update.providerMessageID),
             ],
             arguments: [
-                String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength), status.rawValue,
+                String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
+                status.rawValue,
                 String(status.rank), update.errorCode ?? "", update.errorMessage ?? "", now,
-                String(decoding: try encoder.encode(event), as: UTF8.self), String(decoding: try encoder.encode(audit), as: UTF8.self),
+                String(decoding: try encoder.encode(event), as: UTF8.self),
+                String(decoding: try encoder.encode(audit), as: UTF8.self),
                 String(configuration.dedupeWindow.components.seconds),
             ])
         return reply.array?.first?.string == "duplicate" ? "duplicate" : "accepted"
@@ -300,7 +357,9 @@ struct WebhookProcessor: Sendable {
                 status: .ok, headers: [.contentType: "text/xml"],
                 body: .init(byteBuffer: ByteBuffer(string: Self.twilioEmptyResponse)))
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
     }
 
     /// `+` and digits, as the directory keys numbers (Vonage sends digits only).

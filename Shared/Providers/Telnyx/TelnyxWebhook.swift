@@ -36,15 +36,15 @@ package enum TelnyxWebhook {
     }
 
     private static func inboundMessage(_ event: Event, raw: String, receivedAt: Date) throws(ProviderError)
-        -> ParsedInboundMessage
+        -> InboundMessage
     {
         guard let payload = event.payload, let id = payload.id,
             let from = payload.from?.phoneNumber, let to = payload.to?.first?.phoneNumber
         else {
             throw ProviderError.malformedWebhook(reason: "Telnyx message.received without id, from or to")
         }
-        return ParsedInboundMessage(
-            provider: .telnyx,
+        return InboundMessage(
+            provider: ProviderName.telnyx.rawValue,
             providerMessageID: id,
             from: from,
             to: to,
@@ -57,32 +57,32 @@ package enum TelnyxWebhook {
     }
 
     private static func deliveryUpdate(_ event: Event, raw: String, receivedAt: Date) throws(ProviderError)
-        -> ParsedDeliveryUpdate
+        -> DeliveryUpdate
     {
         guard let payload = event.payload, let id = payload.id else {
             throw ProviderError.malformedWebhook(reason: "Telnyx \(event.eventType) without payload.id")
         }
         let recipientStatus = payload.to?.first?.status
-        let rawStatus: String
+        let providerStatus: String
         let unified: DeliveryStatus?
         if event.eventType == "message.sent" {
             // Telnyx's own example shows `to[].status: "queued"` here: the event type is the signal.
-            rawStatus = recipientStatus ?? "sent"
+            providerStatus = recipientStatus ?? "sent"
             unified = .sent
         } else {
             guard let recipientStatus else {
                 throw ProviderError.malformedWebhook(reason: "Telnyx message.finalized without to[].status")
             }
-            rawStatus = recipientStatus
+            providerStatus = recipientStatus
             unified = deliveryStatus(for: recipientStatus)
         }
         let error = payload.errors?.first
         let errorMessage = [error?.title, error?.detail].compactMap { $0 }.joined(separator: ": ")
-        return ParsedDeliveryUpdate(
-            provider: .telnyx,
+        return DeliveryUpdate(
+            provider: ProviderName.telnyx.rawValue,
             providerMessageID: id,
-            rawStatus: rawStatus,
-            unifiedStatus: unified,
+            status: unified,
+            providerStatus: providerStatus,
             errorCode: error?.code?.text,
             errorMessage: errorMessage.isEmpty ? nil : errorMessage,
             occurredAt: WebhookValues.iso8601(event.occurredAt) ?? receivedAt,

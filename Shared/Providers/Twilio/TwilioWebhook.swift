@@ -11,7 +11,7 @@ package enum TwilioWebhook {
     package static func deliveryUpdate(
         from params: FormParameters,
         receivedAt: Date = Date()
-    ) throws(ProviderError) -> ParsedDeliveryUpdate {
+    ) throws(ProviderError) -> DeliveryUpdate {
         guard let sid = nonEmpty(params["MessageSid"]) ?? nonEmpty(params["SmsSid"]) else {
             throw ProviderError.malformedWebhook(reason: "Twilio status callback without MessageSid")
         }
@@ -19,11 +19,11 @@ package enum TwilioWebhook {
             throw ProviderError.malformedWebhook(reason: "Twilio status callback without MessageStatus")
         }
         let errorCode = nonEmpty(params["ErrorCode"]).flatMap { $0 == "0" ? nil : $0 }
-        return ParsedDeliveryUpdate(
-            provider: .twilio,
+        return DeliveryUpdate(
+            provider: ProviderName.twilio.rawValue,
             providerMessageID: sid,
-            rawStatus: status,
-            unifiedStatus: deliveryStatus(for: status),
+            status: deliveryStatus(for: status),
+            providerStatus: status,
             errorCode: errorCode,
             errorMessage: nonEmpty(params["ErrorMessage"]) ?? errorCode.flatMap { errorDescriptions[$0] },
             occurredAt: receivedAt,
@@ -35,7 +35,7 @@ package enum TwilioWebhook {
     package static func inboundMessage(
         from params: FormParameters,
         receivedAt: Date = Date()
-    ) throws(ProviderError) -> ParsedInboundMessage {
+    ) throws(ProviderError) -> InboundMessage {
         guard
             let sid = nonEmpty(params["MessageSid"]) ?? nonEmpty(params["SmsMessageSid"]) ?? nonEmpty(params["SmsSid"])
         else {
@@ -52,8 +52,8 @@ package enum TwilioWebhook {
                 mediaURLs.append(url)
             }
         }
-        return ParsedInboundMessage(
-            provider: .twilio,
+        return InboundMessage(
+            provider: ProviderName.twilio.rawValue,
             providerMessageID: sid,
             from: from,
             to: to,

@@ -15,14 +15,14 @@ package enum VonageMessagesWebhook {
 
     /// A status report (`message_uuid`, `status`, `error`, `client_ref`, `timestamp`).
     package static func deliveryUpdate(_ body: Data, receivedAt: Date = Date()) throws(ProviderError)
-        -> ParsedDeliveryUpdate
+        -> DeliveryUpdate
     {
         try deliveryUpdate(decode(body), raw: WebhookValues.text(body), receivedAt: receivedAt)
     }
 
     /// An inbound SMS or MMS (`message_uuid`, `from`, `to`, `text`, `image`/`video`/… URLs).
     package static func inboundMessage(_ body: Data, receivedAt: Date = Date()) throws(ProviderError)
-        -> ParsedInboundMessage
+        -> InboundMessage
     {
         try inboundMessage(decode(body), raw: WebhookValues.text(body), receivedAt: receivedAt)
     }
@@ -63,17 +63,17 @@ package enum VonageMessagesWebhook {
     }
 
     private static func deliveryUpdate(_ message: Message, raw: String, receivedAt: Date) throws(ProviderError)
-        -> ParsedDeliveryUpdate
+        -> DeliveryUpdate
     {
         guard let uuid = message.messageUUID, let status = message.status else {
             throw ProviderError.malformedWebhook(reason: "Vonage status webhook without message_uuid or status")
         }
         let errorCode = message.error.flatMap(\.code)
-        return ParsedDeliveryUpdate(
-            provider: .vonage,
+        return DeliveryUpdate(
+            provider: ProviderName.vonage.rawValue,
             providerMessageID: uuid,
-            rawStatus: status,
-            unifiedStatus: deliveryStatus(for: status, errorCode: errorCode),
+            status: deliveryStatus(for: status, errorCode: errorCode),
+            providerStatus: status,
             errorCode: errorCode,
             errorMessage: message.error?.detail,
             occurredAt: WebhookValues.iso8601(message.timestamp) ?? receivedAt,
@@ -83,7 +83,7 @@ package enum VonageMessagesWebhook {
     }
 
     private static func inboundMessage(_ message: Message, raw: String, receivedAt: Date) throws(ProviderError)
-        -> ParsedInboundMessage
+        -> InboundMessage
     {
         guard let uuid = message.messageUUID, let from = message.from, let to = message.to else {
             throw ProviderError.malformedWebhook(reason: "Vonage inbound webhook without message_uuid, from or to")
@@ -92,8 +92,8 @@ package enum VonageMessagesWebhook {
             $0?.url
         }
         mediaURLs += (message.content ?? []).compactMap(\.url).filter { !mediaURLs.contains($0) }
-        return ParsedInboundMessage(
-            provider: .vonage,
+        return InboundMessage(
+            provider: ProviderName.vonage.rawValue,
             providerMessageID: uuid,
             from: WebhookValues.e164(vonage: from),
             to: WebhookValues.e164(vonage: to),

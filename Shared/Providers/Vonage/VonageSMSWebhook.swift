@@ -20,16 +20,16 @@ package enum VonageSMSWebhook {
     package static func deliveryUpdate(
         from params: FormParameters,
         receivedAt: Date = Date()
-    ) throws(ProviderError) -> ParsedDeliveryUpdate {
+    ) throws(ProviderError) -> DeliveryUpdate {
         guard let messageID = nonEmpty(params["messageId"]), let status = nonEmpty(params["status"]) else {
             throw ProviderError.malformedWebhook(reason: "Vonage delivery receipt without messageId or status")
         }
         let errorCode = nonEmpty(params["err-code"]).flatMap { $0 == "0" ? nil : $0 }
-        return ParsedDeliveryUpdate(
-            provider: .vonage,
+        return DeliveryUpdate(
+            provider: ProviderName.vonage.rawValue,
             providerMessageID: messageID,
-            rawStatus: status,
-            unifiedStatus: deliveryStatus(for: status),
+            status: deliveryStatus(for: status),
+            providerStatus: status,
             errorCode: errorCode,
             errorMessage: errorCode.flatMap { errorDescriptions[$0] },
             occurredAt: WebhookValues.vonageTimestamp(params["message-timestamp"]) ?? receivedAt,
@@ -39,11 +39,12 @@ package enum VonageSMSWebhook {
     }
 
     /// An inbound SMS (`msisdn`, `to`, `messageId`, `text`, `concat-*`). A part of a longer
-    /// message carries ``ParsedInboundMessage/part``; the caller reassembles by sender and reference.
+    /// message carries ``InboundMessage/part``; the caller reassembles the parts by our number,
+    /// the sender and `concat-ref`.
     package static func inboundMessage(
         from params: FormParameters,
         receivedAt: Date = Date()
-    ) throws(ProviderError) -> ParsedInboundMessage {
+    ) throws(ProviderError) -> InboundMessage {
         guard let messageID = nonEmpty(params["messageId"]), let from = nonEmpty(params["msisdn"]),
             let to = nonEmpty(params["to"])
         else {
@@ -58,10 +59,15 @@ package enum VonageSMSWebhook {
                 throw ProviderError.malformedWebhook(
                     reason: "Vonage concatenated SMS without concat-ref, -total or -part")
             }
+            // A concatenation header counts parts in one octet (3GPP TS 23.040), so 255 at most.
+            guard (1...255).contains(total), (1...total).contains(index) else {
+                throw ProviderError.malformedWebhook(
+                    reason: "Vonage concatenated SMS with part \(index) of \(total)")
+            }
             part = ConcatenatedPart(reference: reference, total: total, index: index)
         }
-        return ParsedInboundMessage(
-            provider: .vonage,
+        return InboundMessage(
+            provider: ProviderName.vonage.rawValue,
             providerMessageID: messageID,
             from: WebhookValues.e164(vonage: from),
             to: WebhookValues.e164(vonage: to),
@@ -70,6 +76,30 @@ package enum VonageSMSWebhook {
             receivedAt: WebhookValues.vonageTimestamp(params["message-timestamp"]) ?? receivedAt,
             part: part,
             raw: params.rawText
+        )
+    }
+
+    /// The whole message from every part of a concatenated inbound SMS (providers.md §4.3), in any
+    /// order: the texts joined in `concat-part` order, with part 1's id and time (the first the
+    /// sender wrote) and every part's raw request, one per line, in the same order.
+    package static func reassemble(_ parts: [InboundMessage]) throws(ProviderError) -> InboundMessage {
+        let ordered = parts.sorted { ($0.part?.index ?? 0) < ($1.part?.index ?? 0) }
+        guard let first = ordered.first, let total = first.part?.total, ordered.count == total,
+            ordered.enumerated().allSatisfy({ $0.element.part?.index == $0.offset + 1 }),
+            ordered.allSatisfy({ $0.part?.reference == first.part?.reference && $0.part?.total == total }),
+            ordered.allSatisfy({ $0.from == first.from && $0.to == first.to })
+        else {
+            throw ProviderError.malformedWebhook(reason: "Vonage concatenated SMS parts do not make one whole message")
+        }
+        return InboundMessage(
+            provider: first.provider,
+            providerMessageID: first.providerMessageID,
+            from: first.from,
+            to: first.to,
+            body: ordered.map(\.body).joined(),
+            mediaURLs: [],
+            receivedAt: first.receivedAt,
+            raw: ordered.map(\.raw).joined(separator: "\n")
         )
     }
 

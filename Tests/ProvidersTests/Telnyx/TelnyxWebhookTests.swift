@@ -12,7 +12,7 @@ import WireModels
             Issue.record("expected an inbound message")
             return
         }
-        #expect(message.provider == .telnyx)
+        #expect(message.provider == "telnyx")
         #expect(message.providerMessageID == "84cca175-9755-4859-b67f-4730d7f58aa3")
         #expect(message.from == "+13125550001")
         #expect(message.to == "+17735550002")
@@ -53,8 +53,8 @@ import WireModels
             return
         }
         #expect(update.providerMessageID == "40385f64-5717-4562-b3fc-2c963f66afa6")
-        #expect(update.rawStatus == "queued")
-        #expect(update.unifiedStatus == .sent)
+        #expect(update.providerStatus == "queued")
+        #expect(update.status == .sent)
         #expect(update.errorCode == nil)
         #expect(abs(update.occurredAt.timeIntervalSince1970 - 1_705_349_767.588) < 0.001)
     }
@@ -69,8 +69,8 @@ import WireModels
             Issue.record("expected a delivery update")
             return
         }
-        #expect(update.rawStatus == "delivery_failed")
-        #expect(update.unifiedStatus == .undelivered)
+        #expect(update.providerStatus == "delivery_failed")
+        #expect(update.status == .undelivered)
         #expect(update.errorCode == "40008")
         #expect(update.errorMessage == "Undeliverable: The message could not be delivered.")
         #expect(update.occurredAt == Date(timeIntervalSince1970: 1_705_349_820))

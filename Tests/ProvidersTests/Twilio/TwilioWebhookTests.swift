@@ -15,11 +15,11 @@ import WireModels
         let update = try TwilioWebhook.deliveryUpdate(from: FormParameters(formEncoded: body), receivedAt: receivedAt)
         #expect(
             update
-                == ParsedDeliveryUpdate(
-                    provider: .twilio,
+                == DeliveryUpdate(
+                    provider: "twilio",
                     providerMessageID: "SMaaaabbbbccccddddeeeeffff00001111",
-                    rawStatus: "undelivered",
-                    unifiedStatus: .undelivered,
+                    status: .undelivered,
+                    providerStatus: "undelivered",
                     errorCode: "30003",
                     errorMessage: "Unreachable destination handset",
                     occurredAt: receivedAt,
@@ -32,14 +32,14 @@ import WireModels
             "MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": "30001", "ErrorMessage": "Queue overflow",
         ]
         let update = try TwilioWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)
-        #expect(update.unifiedStatus == .failed)
+        #expect(update.status == .failed)
         #expect(update.errorMessage == "Queue overflow")
     }
 
     @Test func readsADeliveredCallbackWithoutAnErrorCode() throws {
         let update = try TwilioWebhook.deliveryUpdate(from: TwilioSignatureTests.exampleCParams, receivedAt: receivedAt)
         #expect(update.providerMessageID == "SM1234567890abcdef1234567890abcdef")
-        #expect(update.unifiedStatus == .delivered)
+        #expect(update.status == .delivered)
         #expect(update.errorCode == nil)
     }
 
@@ -56,7 +56,7 @@ import WireModels
     @Test func readsAnInboundSMS() throws {
         let message = try TwilioWebhook.inboundMessage(
             from: TwilioSignatureTests.exampleBParams, receivedAt: receivedAt)
-        #expect(message.provider == .twilio)
+        #expect(message.provider == "twilio")
         #expect(message.providerMessageID == "SM0123456789abcdef0123456789abcdef")
         #expect(message.from == "+14155550199")
         #expect(message.to == "+14155550100")

@@ -20,11 +20,11 @@ import WireModels
         let update = try VonageMessagesWebhook.deliveryUpdate(Data(Self.rejected.utf8), receivedAt: receivedAt)
         #expect(
             update
-                == ParsedDeliveryUpdate(
-                    provider: .vonage,
+                == DeliveryUpdate(
+                    provider: "vonage",
                     providerMessageID: "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
-                    rawStatus: "rejected",
-                    unifiedStatus: .undelivered,
+                    status: .undelivered,
+                    providerStatus: "rejected",
                     errorCode: "1250",
                     errorMessage: "Unroutable",
                     occurredAt: Date(timeIntervalSince1970: 1_738_584_865),
@@ -38,8 +38,8 @@ import WireModels
         #expect(
             event
                 == .inbound(
-                    ParsedInboundMessage(
-                        provider: .vonage,
+                    InboundMessage(
+                        provider: "vonage",
                         providerMessageID: "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
                         from: "+447700900001",
                         to: "+447700900000",
@@ -98,7 +98,7 @@ import WireModels
             """
         let update = try VonageMessagesWebhook.deliveryUpdate(Data(body.utf8), receivedAt: receivedAt)
         #expect(update.errorCode == "1000")
-        #expect(update.unifiedStatus == .failed)
+        #expect(update.status == .failed)
         #expect(update.occurredAt == receivedAt)
     }
 

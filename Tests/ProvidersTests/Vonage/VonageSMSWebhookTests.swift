@@ -14,11 +14,11 @@ import WireModels
         let update = try VonageSMSWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)
         #expect(
             update
-                == ParsedDeliveryUpdate(
-                    provider: .vonage,
+                == DeliveryUpdate(
+                    provider: "vonage",
                     providerMessageID: "0A0000001234567B",
-                    rawStatus: "delivered",
-                    unifiedStatus: .delivered,
+                    status: .delivered,
+                    providerStatus: "delivered",
                     occurredAt: Date(timeIntervalSince1970: 1_577_887_200),
                     raw: Self.receiptJSON
                 ))
@@ -30,7 +30,7 @@ import WireModels
             + "&client-ref=msg_7&message-timestamp=2020-01-01+14%3A00%3A05"
         let update = try VonageSMSWebhook.deliveryUpdate(
             from: FormParameters(formEncoded: query), receivedAt: receivedAt)
-        #expect(update.unifiedStatus == .undelivered)
+        #expect(update.status == .undelivered)
         #expect(update.errorCode == "6")
         #expect(update.errorMessage == "Anti-spam rejection")
         #expect(update.clientReference == "msg_7")
@@ -64,8 +64,8 @@ import WireModels
             from: FormParameters(formEncoded: body), receivedAt: receivedAt)
         #expect(
             message
-                == ParsedInboundMessage(
-                    provider: .vonage,
+                == InboundMessage(
+                    provider: "vonage",
                     providerMessageID: "0A0000000123ABCD1",
                     from: "+447700900001",
                     to: "+447700900000",
@@ -84,6 +84,50 @@ import WireModels
         let message = try VonageSMSWebhook.inboundMessage(from: params, receivedAt: receivedAt)
         #expect(message.part == ConcatenatedPart(reference: "108", total: 3, index: 2))
         #expect(message.receivedAt == receivedAt)
+    }
+
+    static func part(_ index: Int, of total: Int, text: String, reference: String = "108") -> FormParameters {
+        [
+            "msisdn": "447700900001", "to": "447700900000", "messageId": "0A0\(index)", "text": text, "type": "text",
+            "concat": "true", "concat-ref": reference, "concat-total": String(total), "concat-part": String(index),
+            "message-timestamp": "2020-01-01 12:00:0\(index)",
+        ]
+    }
+
+    @Test func reassemblesConcatenatedPartsInPartOrderWhateverTheArrivalOrder() throws {
+        let texts = ["The first part, ", "the second, ", "and the end."]
+        let parts = try [3, 1, 2].map { index in
+            try VonageSMSWebhook.inboundMessage(
+                from: Self.part(index, of: 3, text: texts[index - 1]), receivedAt: receivedAt)
+        }
+        let whole = try VonageSMSWebhook.reassemble(parts)
+        #expect(whole.body == "The first part, the second, and the end.")
+        #expect(whole.providerMessageID == "0A01")
+        #expect(whole.from == "+447700900001")
+        #expect(whole.to == "+447700900000")
+        #expect(whole.receivedAt == Date(timeIntervalSince1970: 1_577_880_001))
+        #expect(whole.part == nil)
+        #expect(
+            whole.raw == [1, 2, 3].map { Self.part($0, of: 3, text: texts[$0 - 1]).rawText }.joined(separator: "\n"))
+    }
+
+    @Test func refusesToReassembleAnIncompleteOrMixedSet() throws {
+        let one = try VonageSMSWebhook.inboundMessage(from: Self.part(1, of: 2, text: "a"))
+        let two = try VonageSMSWebhook.inboundMessage(from: Self.part(2, of: 2, text: "b"))
+        let otherReference = try VonageSMSWebhook.inboundMessage(from: Self.part(2, of: 2, text: "b", reference: "109"))
+        #expect(throws: ProviderError.self) { try VonageSMSWebhook.reassemble([one]) }
+        #expect(throws: ProviderError.self) { try VonageSMSWebhook.reassemble([one, one]) }
+        #expect(throws: ProviderError.self) { try VonageSMSWebhook.reassemble([one, otherReference]) }
+        #expect(throws: ProviderError.self) { try VonageSMSWebhook.reassemble([]) }
+        #expect(try VonageSMSWebhook.reassemble([two, one]).body == "ab")
+    }
+
+    @Test func rejectsAPartOutsideItsCount() {
+        for (index, total) in [(0, 3), (4, 3), (1, 0), (1, 256)] {
+            #expect(throws: ProviderError.self) {
+                try VonageSMSWebhook.inboundMessage(from: Self.part(index, of: total, text: "x"))
+            }
+        }
     }
 
     @Test func rejectsWebhooksMissingTheirKeys() {

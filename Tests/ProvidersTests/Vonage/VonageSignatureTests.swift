@@ -68,4 +68,53 @@ import Testing
         #expect(params["message-timestamp"] == "2020-01-01 14:00:00")
         #expect(VonageSignature.validate(params: params, secret: Self.secret, method: .sha256))
     }
+
+    // MARK: Timestamp age (signed webhooks carry `timestamp`, signed with the rest)
+
+    static let signedAt = Date(timeIntervalSince1970: 1_577_887_200)
+
+    static var signedReceipt: FormParameters {
+        var params = receipt
+        params.append("sig", "e2862127f46a594da851c57d9b01d9bc4c68db20283bf97c1a18e24c4d9a24e6")
+        return params
+    }
+
+    @Test func acceptsTheDocumentedReceiptWithinFiveMinutesOfItsTimestamp() throws {
+        for offset in [-300.0, 10, 300] {
+            try VonageSignature.verify(
+                params: Self.signedReceipt, secret: Self.secret, method: .sha256,
+                now: Self.signedAt.addingTimeInterval(offset))
+        }
+    }
+
+    @Test func rejectsACorrectlySignedReceiptMoreThanFiveMinutesAwayEitherWay() {
+        for offset in [301.0, -301.0] {
+            #expect(
+                throws: ProviderError.invalidSignature(reason: "the timestamp is too old or too new (301s difference)")
+            ) {
+                try VonageSignature.verify(
+                    params: Self.signedReceipt, secret: Self.secret, method: .sha256,
+                    now: Self.signedAt.addingTimeInterval(offset))
+            }
+        }
+    }
+
+    @Test func rejectsASignedRequestWithoutATimestamp() {
+        var params = FormParameters(Self.receipt.pairs.filter { $0.name != "timestamp" })
+        params.append("sig", VonageSignature.compute(params: params, secret: Self.secret, method: .md5hash))
+        #expect(VonageSignature.validate(params: params, secret: Self.secret, method: .md5hash))
+        #expect(throws: ProviderError.invalidSignature(reason: "the signed request has no timestamp")) {
+            try VonageSignature.verify(params: params, secret: Self.secret, method: .md5hash, now: Self.signedAt)
+        }
+    }
+
+    @Test func rejectsAMissingOrWrongSigBeforeLookingAtTheTime() {
+        #expect(throws: ProviderError.invalidSignature(reason: "the request has no sig parameter")) {
+            try VonageSignature.verify(params: Self.receipt, secret: Self.secret, method: .sha256, now: Self.signedAt)
+        }
+        #expect(throws: ProviderError.invalidSignature(reason: "the sig does not match the parameters")) {
+            try VonageSignature.verify(
+                params: Self.signedReceipt, secret: "another-secret", method: .sha256, now: Self.signedAt)
+        }
+    }
 }
