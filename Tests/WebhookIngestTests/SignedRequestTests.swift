@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Providers
 import RedisStore
 import Testing
 import WireModels
@@ -103,5 +105,28 @@ import WireModels
         #expect(delivered.messageID == nil, "no message id is known yet")
         #expect(events.contains { $0.type == .sent })
         await redis.shutdown()
+    }
+
+    @Test func aTwilioJSONBodyIsCheckedAgainstItsBodySHA256() async throws {
+        let harness = try IngestHarness()
+        try await harness.publishDirectory()
+        try await harness.run {
+            let sid = WebhookKind.twilioStatus.newProviderMessageID()
+            let from = harness.numbers["twilio"]!
+            let body =
+                #"{"MessageSid":"\#(sid)","MessageStatus":"delivered","From":"\#(from)","To":"\#(IngestHarness.customer)"}"#
+            let hash = SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
+            let path = "/webhooks/status/twilio?bodySHA256=\(hash)"
+            // The signature covers the URL alone; the URL's hash covers the body.
+            let signature = TwilioSignature.compute(url: harness.baseURL + path, authToken: harness.twilio.token)
+            let headers = [("Content-Type", "application/json"), ("X-Twilio-Signature", signature)]
+            let tampered = body.replacingOccurrences(of: "delivered", with: "undelivered")
+            #expect(try await harness.post(path, body: tampered, headers: headers).0 == 403)
+            #expect(try await harness.post(path, body: body, headers: headers).0 == 200)
+            let events = try await harness.waitForEvents(providerMessageID: sid) {
+                $0.contains { $0.type == .delivered }
+            }
+            #expect(events.filter { $0.type != .webhookReceived }.map(\.type) == [.delivered])
+        }
     }
 }

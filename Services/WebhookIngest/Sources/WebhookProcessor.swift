@@ -136,12 +136,13 @@ struct WebhookProcessor: Sendable {
     ) throws -> ParsedRequest {
         switch route {
         case .twilioInbound, .twilioStatus:
-            let params = try FormParameters(formEncoded: body)
+            // A JSON body (the `bodySHA256` variant) carries the same keys as the usual form.
+            let isJSON = request.headers[.contentType]?.contains("json") == true
+            let params = isJSON ? try TwilioWebhook.parameters(json: body) : try FormParameters(formEncoded: body)
             let check = SignatureCheck.twilio(
                 signature: request.headers[HTTPField.Name("X-Twilio-Signature")!] ?? "",
                 url: publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""), params: params,
-                body: body,
-                isJSON: request.headers[.contentType]?.contains("json") == true)
+                body: body, isJSON: isJSON)
             if route == .twilioInbound {
                 return ParsedRequest(
                     event: .inbound(try TwilioWebhook.inboundMessage(from: params, receivedAt: receivedAt)),

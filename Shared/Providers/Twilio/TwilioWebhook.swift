@@ -4,6 +4,12 @@ import WireModels
 /// Reads Twilio's form-encoded webhooks (providers.md §2.2, §2.3): status callbacks and inbound
 /// messages. Pure functions; check ``TwilioSignature`` first.
 package enum TwilioWebhook {
+    /// The keys of a JSON body (the `bodySHA256` variant of providers.md §2.4, whose signature
+    /// covers the URL only) as parameters, so the same readers serve form and JSON webhooks.
+    package static func parameters(json body: Data) throws(ProviderError) -> FormParameters {
+        try WebhookValues.parameters(json: body, provider: "Twilio")
+    }
+
     /// A status callback (`MessageSid`, `MessageStatus`, `ErrorCode`, …).
     ///
     /// Twilio's callbacks carry no event time (`RawDlrDoneDate` has no time zone), so

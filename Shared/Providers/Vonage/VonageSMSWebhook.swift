@@ -8,12 +8,7 @@ package enum VonageSMSWebhook {
     /// The keys of a `POST-JSON` webhook as parameters, values as text, so one parser and one
     /// signature check serve all three formats. `rawText` is the JSON as received.
     package static func parameters(json body: Data) throws(ProviderError) -> FormParameters {
-        guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: body) else {
-            throw ProviderError.malformedWebhook(reason: "Vonage webhook body is not a JSON object")
-        }
-        let pairs = object.compactMap { key, value in value.text.map { (name: key, value: $0) } }
-            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        return FormParameters(pairs, rawText: WebhookValues.text(body))
+        try WebhookValues.parameters(json: body, provider: "Vonage")
     }
 
     /// A delivery receipt (`messageId`, `status`, `err-code`, `client-ref`, …), one per SMS part.

@@ -22,6 +22,18 @@ enum WebhookValues {
         return iso8601(text.replacingOccurrences(of: " ", with: "T") + "Z")
     }
 
+    /// The keys of a JSON object body as parameters, values as text (objects, arrays and nulls
+    /// left out), so one parser and one signature check serve form and JSON webhooks alike.
+    /// `rawText` is the JSON as received.
+    static func parameters(json body: Data, provider: String) throws(ProviderError) -> FormParameters {
+        guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: body) else {
+            throw ProviderError.malformedWebhook(reason: "\(provider) webhook body is not a JSON object")
+        }
+        let pairs = object.compactMap { key, value in value.text.map { (name: key, value: $0) } }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return FormParameters(pairs, rawText: text(body))
+    }
+
     /// Raw request text for the `raw` fields.
     static func text(_ body: Data) -> String {
         String(decoding: body, as: UTF8.self)

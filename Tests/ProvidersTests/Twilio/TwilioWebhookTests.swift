@@ -53,6 +53,18 @@ import WireModels
         #expect(TwilioWebhook.deliveryStatus(for: status) == expected)
     }
 
+    @Test func readsTheJSONBodyOfTheBodySHA256Example() throws {
+        let body = Data(#"{"MessageSid":"SM123","MessageStatus":"delivered"}"#.utf8)
+        let params = try TwilioWebhook.parameters(json: body)
+        let update = try TwilioWebhook.deliveryUpdate(from: params, receivedAt: receivedAt)
+        #expect(update.providerMessageID == "SM123")
+        #expect(update.status == .delivered)
+        #expect(update.raw == #"{"MessageSid":"SM123","MessageStatus":"delivered"}"#)
+        #expect(throws: ProviderError.malformedWebhook(reason: "Twilio webhook body is not a JSON object")) {
+            try TwilioWebhook.parameters(json: Data("MessageSid=SM123".utf8))
+        }
+    }
+
     @Test func readsAnInboundSMS() throws {
         let message = try TwilioWebhook.inboundMessage(
             from: TwilioSignatureTests.exampleBParams, receivedAt: receivedAt)
