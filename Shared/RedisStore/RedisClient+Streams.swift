@@ -71,7 +71,7 @@ extension RedisClient {
         arguments += ids ?? Array(repeating: ">", count: streams.count)
 
         let reply = try Self.throwingErrorReply(
-            await self.withConnection { [arguments, timeout] in try $0.execute(arguments, timeout: timeout) }
+            try await self.submit([arguments], timeout: timeout)[0]
         )
         if reply.isNull {
             return []

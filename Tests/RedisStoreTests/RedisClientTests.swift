@@ -115,6 +115,31 @@ struct RedisClientTests {
         }
     }
 
+    @Test func concurrentCallsShareRoundTripsAndEachGetsItsOwnReply() async throws {
+        try await withRedisClient(try TestRedis.configuration(poolSize: 1)) { redis in
+            let list = TestRedis.key("autopipeline-list")
+            let counter = TestRedis.key("autopipeline-counter")
+            let before = redis.statistics
+            // The only connection is busy for ~300 ms; everything issued meanwhile queues up.
+            async let blocked = redis.command("BLPOP", list, "0.3")
+            try await Task.sleep(for: .milliseconds(50))
+            let replies = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+                for index in 0..<200 {
+                    group.addTask { (index, try await redis.command("INCR", counter).int ?? -1) }
+                }
+                group.addTask { (-1, try await redis.pipeline([["SET", "\(counter):p", "x"], ["GET", "\(counter):p"]]).count) }
+                return try await group.reduce(into: [Int: Int]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(try await blocked == .null)
+            let after = redis.statistics
+            // Every INCR got its own reply: the 200 values are 1...200, each once.
+            #expect(Set((0..<200).compactMap { replies[$0] }) == Set(1...200))
+            #expect(replies[-1] == 2)
+            #expect(after.calls - before.calls == 202)
+            #expect(after.roundTrips - before.roundTrips <= 5, "201 calls queued behind one blocking call took \(after.roundTrips - before.roundTrips) round trips")
+        }
+    }
+
     @Test func timesOutASlowReplyAndRecovers() async throws {
         var configuration = try TestRedis.configuration(poolSize: 1)
         configuration.commandTimeout = .milliseconds(300)
