@@ -23,9 +23,11 @@ package func buildApplication(
     let jwt = JWTSigner(secret: configuration.jwtSecret)
     let sessions = DashboardSessionStore(
         redis: host.redis, idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout)
+    let apiKeys = APIKeyCache()
+    let rateLimiter = RateLimiter(limitPerMinute: configuration.apiKeyRateLimitPerMinute, redis: host.redis, logger: host.logger)
     let authenticator = Authenticator(
-        database: host.database, redis: host.redis, jwt: jwt, sessions: sessions, usage: usage,
-        rateLimiter: RateLimiter(limitPerMinute: configuration.apiKeyRateLimitPerMinute, redis: host.redis, logger: host.logger))
+        database: host.database, redis: host.redis, jwt: jwt, sessions: sessions, usage: usage, rateLimiter: rateLimiter,
+        apiKeys: apiKeys)
     let passwords = PasswordHasher(cost: configuration.bcryptCost)
 
     let router = host.makeRouter(access: .open, context: GatewayRequestContext.self)
@@ -37,7 +39,7 @@ package func buildApplication(
 
     let api = router.group("/api/v1").add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     OrganizationController(database: host.database, secrets: secrets, directory: directory).addRoutes(to: api)
-    APIKeyController(database: host.database, usage: usage).addRoutes(to: api)
+    APIKeyController(database: host.database, usage: usage, apiKeys: apiKeys).addRoutes(to: api)
     AssistantController(database: host.database, secrets: secrets, directory: directory).addRoutes(to: api)
     PhoneNumberController(database: host.database, directory: directory).addRoutes(to: api)
 
@@ -54,9 +56,9 @@ package func buildApplication(
     proxy.forward("sms-logs/**", methods: all, on: api, to: logIndexer)
     proxy.forward("sms/:call_id/logs", methods: [.get], on: api, to: logIndexer)
 
-    let sms = router.group("/sms").add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+    let sms = router.group("/sms").add(middleware: AuthenticationMiddleware(authenticator: authenticator, sendCountsRateLimit: true))
     SendController(
-        redis: host.redis, directory: DirectoryReader(redis: host.redis, secrets: secrets), httpClient: http.client,
+        redis: host.redis, numbers: SendingNumberCache(redis: host.redis), rateLimiter: rateLimiter, httpClient: http.client,
         senderURL: configuration.senderURL, internalToken: configuration.service.internalToken, settings: configuration.send
     ).addRoutes(to: sms)
     proxy.forward("queue/stats", methods: [.get], on: sms, to: sender)

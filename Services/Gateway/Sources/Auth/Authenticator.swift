@@ -17,17 +17,19 @@ struct Authenticator: Sendable {
     let sessions: DashboardSessionStore
     let usage: APIKeyUsageRecorder
     let rateLimiter: RateLimiter
+    let apiKeys: APIKeyCache
 
     /// The caller of `request`; throws 401 when it carries no valid credential and 429 when an API
-    /// key is over its rate limit.
-    func authenticate(_ request: Request) async throws -> AuthIdentity {
+    /// key is over its rate limit. With `deferRateLimit` the API-key limit is left to the route
+    /// (`POST /sms/send` counts it inside its enqueue script, saving a Redis round trip).
+    func authenticate(_ request: Request, deferRateLimit: Bool = false) async throws -> AuthIdentity {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw APIError.unauthorized("Invalid authentication credentials")
             }
             let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-            return token.hasPrefix("sb_") ? try await apiKey(token) : try await bearerJWT(token)
+            return token.hasPrefix("sb_") ? try await apiKey(token, deferRateLimit: deferRateLimit) : try await bearerJWT(token)
         }
         if let token = Self.cookie(Self.sessionCookie, in: request) {
             guard let (session, hash) = try await sessions.resume(token: token),
@@ -38,9 +40,26 @@ struct Authenticator: Sendable {
         throw APIError.unauthorized("Not authenticated")
     }
 
-    private func apiKey(_ key: String) async throws -> AuthIdentity {
+    private func apiKey(_ key: String, deferRateLimit: Bool) async throws -> AuthIdentity {
         let hash = SecretToken.sha256Hex(key)
-        let found = try await database.read { db -> (keyID: Int64, organizationID: Int64, userID: Int64)? in
+        let found: (keyID: Int64, organizationID: Int64, userID: Int64)?
+        if let cached = apiKeys.lookup(hash: hash) {
+            found = (cached.keyID, cached.organizationID, cached.userID)
+        } else {
+            found = try await lookUpAPIKey(hash: hash)
+            if let found { apiKeys.store(hash: hash, keyID: found.keyID, organizationID: found.organizationID, userID: found.userID) }
+        }
+        guard let found else { throw APIError.unauthorized("Invalid API key") }
+        let keyID = found.keyID
+        if !deferRateLimit, let retryAfter = await rateLimiter.check(keyID: keyID) {
+            throw rateLimiter.exceeded(retryAfter: retryAfter)
+        }
+        usage.record(keyID: keyID)
+        return AuthIdentity(organizationID: found.organizationID, userID: found.userID, method: .apiKey(id: keyID))
+    }
+
+    private func lookUpAPIKey(hash: String) async throws -> (keyID: Int64, organizationID: Int64, userID: Int64)? {
+        try await database.read { db -> (keyID: Int64, organizationID: Int64, userID: Int64)? in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -51,15 +70,6 @@ struct Authenticator: Sendable {
             else { return nil }
             return (row["id"], row["organization_id"], row["user_id"])
         }
-        guard let found else { throw APIError.unauthorized("Invalid API key") }
-        let keyID = found.keyID
-        if let retryAfter = await rateLimiter.check(keyID: keyID) {
-            throw APIError(
-                .tooManyRequests, "Rate limit exceeded: \(rateLimiter.limitPerMinute) requests per minute",
-                headers: [.retryAfter: String(retryAfter)])
-        }
-        usage.record(keyID: keyID)
-        return AuthIdentity(organizationID: found.organizationID, userID: found.userID, method: .apiKey(id: keyID))
     }
 
     private func bearerJWT(_ token: String) async throws -> AuthIdentity {

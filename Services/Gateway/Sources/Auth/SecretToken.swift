@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ServiceRuntime
 
 /// Random tokens (API keys, session cookies, webhook secrets) and their SHA-256 digests.
 enum SecretToken {
@@ -19,6 +20,6 @@ enum SecretToken {
 
     /// Hex SHA-256, the only form in which keys and session tokens are stored.
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(text.utf8)).lowercaseHex
     }
 }

@@ -10,6 +10,7 @@ import WireModels
 struct APIKeyController: Sendable {
     let database: SQLiteDatabase
     let usage: APIKeyUsageRecorder
+    let apiKeys: APIKeyCache
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         // POST /api/v1/users/me/api-keys
@@ -53,6 +54,7 @@ struct APIKeyController: Sendable {
                 return db.changesCount
             }
             guard revoked == 1 else { throw APIError.notFound("API key not found") }
+            apiKeys.forget(keyID: id)
             return noContentResponse()
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ServiceRuntime
 import WireModels
 
 /// What `sms:idem:{org}:{sha256(key)}` holds: the request's fingerprint and, once the request
@@ -28,7 +29,7 @@ struct IdempotencyRecord: Codable, Sendable {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().lowercaseHex
     }
 
     func json() throws -> String {

@@ -16,9 +16,15 @@ import WireModels
 /// returns the first answer with the same `message_id`; the same key with a different request is
 /// a 422. A duplicate that arrives while an immediate send with its key is still running waits
 /// for it (up to `idempotencyWait`) and replays its answer, or gets 409 if it is still running.
+///
+/// A queued send costs one Redis round trip: the sending number comes from
+/// ``SendingNumberCache`` and the enqueue script checks that the directory has not changed since,
+/// counts the API key's rate limit, and queues. Concurrent sends share round trips through the
+/// client's auto-pipelining.
 package struct SendController: Sendable {
     let redis: RedisClient
-    let directory: DirectoryReader
+    let numbers: SendingNumberCache
+    let rateLimiter: RateLimiter
     let httpClient: HTTPClient
     let senderURL: String
     let internalToken: String
@@ -64,33 +70,80 @@ package struct SendController: Sendable {
     func send(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let send = try await Self.validate(request, context: context)
-        guard let number = try await directory.phoneNumber(send.from), let assistantID = number.assistantID else {
-            throw APIError.notFound("No assistant found for phone number \(send.from)")
-        }
-        guard Int64(number.organizationID) == identity.organizationID else {
-            throw APIError.forbidden("Unauthorized: phone number belongs to different organization")
-        }
+        var lookup = try await sendingNumber(send.from, organizationID: identity.organizationID)
         let fingerprint = IdempotencyRecord.fingerprint(
             from: send.from, to: send.to, message: send.message, mediaURLs: send.mediaURLs, queue: send.queue)
-        let idempotencyKey = send.idempotencyKey.map {
-            RedisKey.idempotency(organizationID: number.organizationID, keyHash: SecretToken.sha256Hex($0))
+        var rateLimited: Int64?
+        if case .apiKey(let keyID) = identity.method, rateLimiter.limitPerMinute > 0 { rateLimited = keyID }
+        guard send.queue else {
+            if let keyID = rateLimited, let retryAfter = await rateLimiter.check(keyID: keyID) {
+                throw rateLimiter.exceeded(retryAfter: retryAfter)
+            }
+            let number = lookup.entry!
+            let envelope = makeEnvelope(send, number: number, organizationID: number.organizationID)
+            return try await sendNow(envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey(send, number), context: context)
         }
-        let messageID = UUID().uuidString.lowercased()
-        let now = Date()
-        let envelope = QueueEnvelope(
-            messageID: messageID, organizationID: number.organizationID, assistantID: assistantID, provider: number.provider,
-            from: send.from, to: send.to, body: send.message, mediaURLs: send.mediaURLs.isEmpty ? nil : send.mediaURLs,
-            idempotencyKey: send.idempotencyKey, queuedAt: Timestamp.string(now.timeIntervalSince1970),
-            validUntil: Timestamp.string(now.timeIntervalSince1970 + Double(settings.validity.components.seconds)))
-        if send.queue {
-            return try await enqueue(envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey, now: now)
+        // The directory changes rarely; a stale cache entry costs one more read and try.
+        for attempt in 1...3 {
+            let number = lookup.entry!
+            let envelope = makeEnvelope(send, number: number, organizationID: number.organizationID)
+            let outcome = try await enqueue(
+                envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey(send, number),
+                directoryVersion: attempt < 3 ? lookup.version : "-", rateLimitedKey: rateLimited)
+            switch outcome {
+            case .answer(let response): return response
+            case .stale:
+                numbers.forget(send.from)
+                lookup = try await sendingNumber(send.from, organizationID: identity.organizationID, fresh: true)
+            }
         }
-        return try await sendNow(envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey, context: context)
+        throw APIError.unavailable("the directory keeps changing; retry")
+    }
+
+    /// The directory entry of the sending number, checked against the caller: 404 when no
+    /// assistant holds it, 403 when another organization does. Errors are decided on a fresh
+    /// read, never on the cache.
+    private func sendingNumber(_ from: String, organizationID: Int64, fresh: Bool = false) async throws -> SendingNumberCache.Lookup {
+        if !fresh, let cached = numbers.cached(from), let entry = cached.entry, entry.assistantID != nil,
+            Int64(entry.organizationID) == organizationID
+        {
+            return cached
+        }
+        let lookup = try await numbers.refresh(from)
+        guard let number = lookup.entry, number.assistantID != nil else {
+            throw APIError.notFound("No assistant found for phone number \(from)")
+        }
+        guard Int64(number.organizationID) == organizationID else {
+            throw APIError.forbidden("Unauthorized: phone number belongs to different organization")
+        }
+        return lookup
+    }
+
+    private func idempotencyKey(_ send: ValidSend, _ number: DirectoryPhoneNumber) -> String? {
+        send.idempotencyKey.map { RedisKey.idempotency(organizationID: number.organizationID, keyHash: SecretToken.sha256Hex($0)) }
+    }
+
+    private func makeEnvelope(_ send: ValidSend, number: DirectoryPhoneNumber, organizationID: Int) -> QueueEnvelope {
+        let now = Date().timeIntervalSince1970
+        return QueueEnvelope(
+            messageID: RandomUUID.string(), organizationID: organizationID, assistantID: number.assistantID!,
+            provider: number.provider, from: send.from, to: send.to, body: send.message,
+            mediaURLs: send.mediaURLs.isEmpty ? nil : send.mediaURLs, idempotencyKey: send.idempotencyKey,
+            queuedAt: Timestamp.string(now), validUntil: Timestamp.string(now + Double(settings.validity.components.seconds)))
     }
 
     // MARK: Queued
 
-    private func enqueue(_ envelope: QueueEnvelope, fingerprint: String, idempotencyKey: String?, now: Date) async throws -> Response {
+    private enum EnqueueOutcome {
+        case answer(Response)
+        /// The directory changed since the sending number was read: nothing was done.
+        case stale
+    }
+
+    private func enqueue(
+        _ envelope: QueueEnvelope, fingerprint: String, idempotencyKey: String?, directoryVersion: String, rateLimitedKey: Int64?
+    ) async throws -> EnqueueOutcome {
+        let now = Date()
         let provider = envelope.provider!
         let messageID = envelope.messageID!
         let response = SendSMSResponse(
@@ -98,7 +151,7 @@ package struct SendController: Sendable {
         let record = IdempotencyRecord(state: .done, fingerprint: fingerprint, messageID: messageID, response: response)
         let segments = SegmentCounter.count(envelope.body)
         let event = MessageEvent(
-            eventID: UUID().uuidString.lowercased(), type: .queued, occurredAt: envelope.queuedAt!, messageID: messageID,
+            eventID: RandomUUID.string(), type: .queued, occurredAt: envelope.queuedAt!, messageID: messageID,
             organizationID: envelope.organizationID, assistantID: envelope.assistantID, direction: "outbound", provider: provider,
             from: envelope.from, to: envelope.to, body: envelope.body, mediaURLs: envelope.mediaURLs, segments: segments.segments,
             encoding: segments.encoding.rawValue, status: MessageStatus.queued.rawValue, idempotencyKey: envelope.idempotencyKey)
@@ -108,19 +161,28 @@ package struct SendController: Sendable {
             SendScripts.enqueue,
             keys: [
                 idempotencyKey ?? "sms:idem:none", RedisKey.message(messageID), RedisKey.queue(provider: provider), RedisKey.events,
+                RedisKey.directoryVersion, rateLimitedKey.map { rateLimiter.windowKey(keyID: $0, now: now) } ?? "sb:ratelimit:none",
             ],
             arguments: [
                 idempotencyKey == nil ? "0" : "1", try record.json(), String(decoding: try encoder.encode(envelope), as: UTF8.self),
                 String(decoding: try encoder.encode(event), as: UTF8.self), String(settings.statusTTL.components.seconds),
                 String(settings.eventsMaxLength), String(settings.idempotencyTTL.components.seconds),
+                directoryVersion, String(rateLimitedKey == nil ? 0 : rateLimiter.limitPerMinute), "70",
             ] + statusFields)
         guard let parts = reply.array, let outcome = parts.first?.string else {
             throw RedisError.unexpectedReply("enqueue script answered \(reply)")
         }
-        if outcome == "duplicate", let json = parts.last?.string {
-            return try await replay(try IdempotencyRecord.decode(json), fingerprint: fingerprint)
+        switch outcome {
+        case "stale":
+            return .stale
+        case "ratelimited":
+            throw rateLimiter.exceeded(retryAfter: RateLimiter.retryAfter(now: now))
+        case "duplicate":
+            guard let json = parts.last?.string else { throw RedisError.unexpectedReply("enqueue script answered \(reply)") }
+            return .answer(try await replay(try IdempotencyRecord.decode(json), fingerprint: fingerprint))
+        default:
+            return .answer(try jsonResponse(response))
         }
-        return try jsonResponse(response)
     }
 
     // MARK: Immediate
@@ -211,7 +273,7 @@ package struct SendController: Sendable {
         guard PhoneNumberFormat.isE164(to) else {
             throw APIError.badRequest("Invalid to_phone_number format. Use E.164 format (e.g., +1234567890)")
         }
-        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard message.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw APIError.badRequest("Message content cannot be empty")
         }
         // Characters as the hosted product counts them: Unicode code points.

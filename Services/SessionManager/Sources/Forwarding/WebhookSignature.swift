@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ServiceRuntime
 
 /// `X-Switchboard-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed by
 /// the assistant's webhook secret (contract: "What we send to an assistant's sms_webhook_url").
@@ -13,6 +14,6 @@ package enum WebhookSignature {
     package static func hexHMAC(body: String, secret: String, timestamp: Int) -> String {
         let code = HMAC<SHA256>.authenticationCode(
             for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return code.lowercaseHex
     }
 }
