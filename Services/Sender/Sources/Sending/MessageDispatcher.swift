@@ -55,9 +55,10 @@ struct MessageDispatcher: Sendable {
 
         let expired = message.validUntil.map { $0 <= Date() } ?? false
         let account = try await account(for: message)
+        var slot: ContinuousClock.Instant?
         if !expired, let account {
             switch try await waitForTokens(message, account: account, entry: entry, stop: stop) {
-            case .taken: break
+            case .taken(let reserved): slot = reserved
             case .setAside, .stopped: return
             }
         }
@@ -80,6 +81,7 @@ struct MessageDispatcher: Sendable {
                     attempts: claim.attempts, entry: entry)
                 return
             }
+            if let slot { try await keepPace(message, account: account, slot: slot) }
             _ = try await attempt(message, account: account, attempts: claim.attempts, entry: entry)
         case "abandon":
             logger.error("giving up a message sent twice without an answer")
@@ -142,8 +144,8 @@ struct MessageDispatcher: Sendable {
     // MARK: Pacing
 
     enum PacingResult {
-        /// Both tokens taken: send now.
-        case taken
+        /// A slot is reserved in both buckets and its time has come: send now.
+        case taken(slot: ContinuousClock.Instant)
         /// The wait was long: the message is in the retry set until its turn, the entry acknowledged.
         case setAside
         /// Shutdown began while waiting: the entry stays pending for another sender.
@@ -153,17 +155,40 @@ struct MessageDispatcher: Sendable {
     private func waitForTokens(
         _ message: OutboundMessage, account: ProviderAccount, entry: RedisStreamEntry, stop: StopSignal
     ) async throws -> PacingResult {
-        while true {
-            guard let wait = try await pacing.take(provider: message.provider, from: message.from, accountID: account.accountID)
-            else { return .taken }
-            if wait > Self.maxInlinePacingWait {
-                _ = try await redis.eval(
-                    SenderScripts.setAside,
-                    keys: [RedisKey.message(message.messageID), entry.stream, RedisKey.retries(provider: message.provider)],
-                    arguments: [RedisKey.senderGroup, entry.id, String(wait.wholeMilliseconds), try message.envelopeJSON()])
-                return .setAside
+        switch try await pacing.take(
+            provider: message.provider, from: message.from, accountID: account.accountID, maxWait: Self.maxInlinePacingWait)
+        {
+        case .reserved(let wait):
+            // The slot is ours; leaving it unused (shutdown) only sends less, never more.
+            let slot = ContinuousClock.now + wait
+            if wait > .zero {
+                if stop.isStopped { return .stopped }
+                try await Task.sleep(for: wait)
             }
-            if stop.isStopped { return .stopped }
+            return .taken(slot: slot)
+        case .full(let nextSlotIn):
+            _ = try await redis.eval(
+                SenderScripts.setAside,
+                keys: [RedisKey.message(message.messageID), entry.stream, RedisKey.retries(provider: message.provider)],
+                arguments: [RedisKey.senderGroup, entry.id, String(nextSlotIn.wholeMilliseconds), try message.envelopeJSON()])
+            return .setAside
+        }
+    }
+
+    /// Takes a new slot for a message that reaches its provider call later than its slot by more
+    /// than half a slot interval (a stall in this process, in Redis or in SQLite). Sending it at
+    /// once would bunch it with the messages whose slots follow, and the provider would see more
+    /// in one second than the bucket allows; the missed slot is left unused instead. The message
+    /// is already `sending`, so it waits inline, whatever the wait.
+    private func keepPace(_ message: OutboundMessage, account: ProviderAccount, slot: ContinuousClock.Instant) async throws {
+        let tolerance = pacing.lateness(provider: message.provider)
+        var slot = slot
+        while ContinuousClock.now - slot > tolerance {
+            guard case .reserved(let wait) = try await pacing.take(
+                provider: message.provider, from: message.from, accountID: account.accountID, maxWait: .seconds(86_400))
+            else { continue }
+            logger.debug("pacing slot missed, took a later one", metadata: ["sb.message_id": "\(message.messageID)"])
+            slot = ContinuousClock.now + wait
             try await Task.sleep(for: wait)
         }
     }

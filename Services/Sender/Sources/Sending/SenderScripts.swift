@@ -145,19 +145,30 @@ enum SenderScripts {
         return deferred
         """)
 
-    /// Takes a token from both the sending number's and the account's bucket, or from neither.
+    /// Reserves the next send slot of both the sending number's and the account's bucket, or of
+    /// neither.
     ///
     /// KEYS: 1 number bucket, 2 account bucket. ARGV: 1 number rate, 2 account rate (tokens per
-    /// second; 0 means no limit), 3 burst (bucket capacity). Time is Redis `TIME`, so every sender
-    /// process shares the same clock and the same buckets. Returns 0 when the tokens were taken,
-    /// otherwise the milliseconds until both buckets will hold one.
+    /// second; 0 means no limit), 3 burst (bucket capacity), 4 the longest wait in ms the caller
+    /// will spend for a slot. Time is Redis `TIME`, so every sender process shares the same clock
+    /// and the same buckets.
+    ///
+    /// A bucket is `tokens` at time `ts`; `ts` may lie in the future, at the last slot reserved.
+    /// The slot is the earliest time both buckets hold a token. When it is at most ARGV[4] away,
+    /// a token is taken from both at that time and the script returns `{1, ms until the slot}`
+    /// (0: send now); the caller must not send before it. Otherwise nothing changes and it
+    /// returns `{0, ms until the slot}`.
+    ///
+    /// Reserving, rather than answering "try again in n ms", keeps the buckets exact under
+    /// contention: callers that come back a little late never let a full bucket overflow and lose
+    /// its tokens, and the slots of any interval of length L never exceed burst + rate·L.
     static let pace = RedisScript(
         """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
         local burst = tonumber(ARGV[3])
-        local levels = {}
-        local wait = 0
+        local buckets = {}
+        local slot = now
         for i = 1, 2 do
           local rate = tonumber(ARGV[i])
           if rate > 0 then
@@ -166,25 +177,29 @@ enum SenderScripts {
             local ts = tonumber(bucket[2])
             if not tokens or not ts then
               tokens = burst
-            elseif now > ts then
+              ts = now
+            elseif ts < now then
               tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
+              ts = now
             end
-            levels[i] = tokens
-            if tokens < 1 then
-              local w = math.ceil((1 - tokens) * 1000 / rate)
-              if w > wait then wait = w end
-            end
+            buckets[i] = {rate, tokens, ts}
+            local ready = ts
+            if tokens < 1 then ready = ts + (1 - tokens) * 1000 / rate end
+            if ready > slot then slot = ready end
           end
         end
-        if wait > 0 then return wait end
+        local wait = math.ceil(slot - now)
+        if wait > tonumber(ARGV[4]) then return {0, wait} end
         for i = 1, 2 do
-          local rate = tonumber(ARGV[i])
-          if rate > 0 then
-            redis.call('HSET', KEYS[i], 'tokens', string.format('%.6f', levels[i] - 1), 'ts', string.format('%.3f', now))
-            redis.call('PEXPIRE', KEYS[i], math.ceil(burst * 1000 / rate) + 1000)
+          local b = buckets[i]
+          if b then
+            local rate, tokens, ts = b[1], b[2], b[3]
+            local level = math.min(burst, tokens + (slot - ts) * rate / 1000) - 1
+            redis.call('HSET', KEYS[i], 'tokens', string.format('%.6f', level), 'ts', string.format('%.3f', slot))
+            redis.call('PEXPIRE', KEYS[i], math.ceil(slot - now + burst * 1000 / rate) + 1000)
           end
         end
-        return 0
+        return {1, wait}
         """)
 
     /// Moves retries that are due back onto the queue stream.
