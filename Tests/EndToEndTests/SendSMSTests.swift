@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import ProviderSandboxKit
 import Testing
 import WireModels
@@ -124,6 +125,60 @@ import WireModels
             #expect(jsonString(forbidden.1, key: "detail") == "Unauthorized: phone number belongs to different organization")
             #expect(try await stack.call(.GET, "/sms/\(messageID)/status", other).0 == 404)
             #expect(try await stack.call(.DELETE, "/sms/\(messageID)", other).0 == 404)
+        }
+    }
+
+    @Test func aNumberRemovedOrMovedToAnotherOrganizationIsSeenByTheVeryNextSend() async throws {
+        let stack = try Stack()
+        try await stack.run { tenant in
+            let number = stack.numbers["twilio"]!
+            // Two sends: the second one uses the gateway's cached directory entry.
+            for _ in 0..<2 { #expect(try await stack.call(.POST, "/sms/send", tenant, Self.body(from: number)).0 == 200) }
+            let listed = try await stack.call(.GET, "/api/v1/phone-numbers", tenant)
+            let numberID = try #require(jsonArray(listed.1)?.first { $0["phone_number"] as? String == number }?["id"] as? Int)
+            #expect(try await stack.call(.DELETE, "/api/v1/phone-numbers/\(numberID)", tenant).0 == 204)
+            let gone = try await stack.call(.POST, "/sms/send", tenant, Self.body(from: number))
+            #expect(gone.0 == 404)
+            #expect(jsonString(gone.1, key: "detail") == "No assistant found for phone number \(number)")
+
+            // The number now belongs to another organization: 403 for the old owner, 200 for the new.
+            let other = try await stack.setUp(registerNumbers: false)
+            let created = try await stack.call(
+                .POST, "/api/v1/phone-numbers", other,
+                #"{"phone_number":"\#(number)","provider":"twilio","assistant_id":\#(other.assistantID)}"#)
+            #expect(created.0 == 201)
+            #expect(try await stack.call(.POST, "/sms/send", tenant, Self.body(from: number)).0 == 403)
+            #expect(try await stack.call(.POST, "/sms/send", other, Self.body(from: number)).0 == 200)
+        }
+    }
+
+    @Test func aKeyOverItsLimitGets429OnSendAndNothingIsQueued() async throws {
+        let stack = try Stack(environment: ["API_KEY_RATE_LIMIT_PER_MINUTE": "8"])
+        // The limit counts per clock minute: do not straddle a minute boundary.
+        let second = Int(Date().timeIntervalSince1970) % 60
+        if second > 50 { try await Task.sleep(for: .seconds(61 - second)) }
+        try await stack.run { tenant in
+            let number = stack.numbers["telnyx"]!
+            // A fresh key (the set-up's five calls counted against the bootstrap key).
+            let created = try await stack.call(.POST, "/api/v1/users/me/api-keys", tenant, #"{"name":"limited"}"#)
+            let key = try #require(jsonString(created.1, key: "key"), "\(created)")
+            var statuses: [Int] = []
+            var retryAfter: String?
+            for index in 0..<10 {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(stack.ports.gateway)/sms/send")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: Self.body(from: number, message: "limited \(index)")))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                statuses.append(Int(response.status.code))
+                if response.status == .tooManyRequests { retryAfter = response.headers.first(name: "Retry-After") }
+            }
+            #expect(statuses == Array(repeating: 200, count: 8) + [429, 429])
+            #expect(retryAfter.flatMap(Int.init).map { (1...60).contains($0) } == true)
+            // Only the eight accepted sends ever reach the provider.
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(stack.sandboxState.messages(from: number).filter { $0.body.hasPrefix("limited ") }.count == 8)
         }
     }
 

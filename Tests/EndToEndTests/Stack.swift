@@ -30,7 +30,7 @@ struct Stack: Sendable {
     let vonage = (key: "e2evk", secret: "e2e-vonage-secret", signature: "e2e-vonage-signature-secret")
     let sandboxSeed = (0..<32).map { _ in UInt8.random(in: 0...255) }
 
-    init() throws {
+    init(environment overrides: [String: String] = [:]) throws {
         var redis = try RedisConfiguration(url: try TestEnvironment.redisURL())
         redis.database = Self.redisDatabase
         redisURL = "redis://\(redis.host):\(redis.port)/\(Self.redisDatabase)"
@@ -49,6 +49,7 @@ struct Stack: Sendable {
             environment["\(provider.uppercased())_RATE_PER_NUMBER"] = "0"
             environment["\(provider.uppercased())_RATE_PER_ACCOUNT"] = "0"
         }
+        environment.merge(overrides) { _, override in override }
         self.environment = environment
         sandboxState = SandboxState(
             configuration: SandboxConfiguration(
@@ -183,4 +184,9 @@ func jsonString(_ json: String, key: String) -> String? {
 func requireIntHelper(_ json: String, key: String) throws -> Int {
     guard let value = jsonInt(json, key: key) else { throw StackError("no integer \(key) in \(json)") }
     return value
+}
+
+/// The objects of a JSON array.
+func jsonArray(_ json: String) -> [[String: Any]]? {
+    (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]]
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The in-memory record of what the sandbox received: a bounded ring of messages plus the
@@ -21,10 +22,11 @@ final class MessageStore: Sendable {
         state.withLock { state in
             let now = clock.milliseconds()
             state.nextSequence += 1
-            let message = SandboxReceivedMessage(
+            var message = SandboxReceivedMessage(
                 sequence: state.nextSequence, receivedAt: now, provider: provider, account: account, from: from, to: to,
                 body: body, mediaURLs: mediaURLs, idempotencyKey: idempotencyKey, clientRef: clientRef, messageID: nil,
                 httpStatus: 0, errorCode: nil, segments: nil, callbackURL: nil, callbacks: [])
+            message.receivedAtUnix = Date().timeIntervalSince1970 * 1000
             state.append(message)
             state.stats.total.requests += 1
             state.stats.providers[provider, default: .init()].requests += 1

@@ -232,6 +232,7 @@ struct SandboxController: Sendable {
         json.beginObject()
         json.field("sequence", message.sequence)
         json.field("received_at", message.receivedAt)
+        json.field("received_at_unix_ms", message.receivedAtUnix)
         json.field("provider", message.provider.rawValue)
         json.field("account", message.account)
         json.field("from", message.from)

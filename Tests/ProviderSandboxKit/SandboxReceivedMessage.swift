@@ -4,6 +4,8 @@ public struct SandboxReceivedMessage: Sendable, Equatable {
     public var sequence: Int
     /// Milliseconds since the sandbox started, monotonic, with sub-millisecond precision.
     public var receivedAt: Double
+    /// Wall-clock arrival, milliseconds since 1970 (to compare with times taken by other processes).
+    public var receivedAtUnix: Double = 0
     public var provider: SandboxProvider
     /// The Account SID or API key the request authenticated as (nil when it did not).
     public var account: String?
