@@ -66,15 +66,9 @@ struct IngestHarness: Sendable {
     /// Publishes the organization and its numbers to the directory, as the gateway does.
     func publishDirectory(telnyxPublicKey: String? = nil) async throws {
         let redis = try redisClient()
-        let secrets = SecretBox(key: secretsKey)
-        let credentials = OrganizationCredentials(
-            twilioAccountSID: twilio.sid, twilioAuthToken: twilio.token, telnyxAPIKey: telnyxKey,
-            telnyxPublicKey: telnyxPublicKey ?? sandboxPublicKey, vonageAPIKey: vonage.key,
-            vonageAPISecret: vonage.secret,
-            vonageSignatureSecret: vonage.signature)
-        let organization = DirectoryOrganization(
-            organizationID: organizationID, name: "Ingest test", sealedCredentials: try secrets.sealJSON(credentials))
-        _ = try await redis.command("SET", RedisKey.directoryOrganization(organizationID), try json(organization))
+        _ = try await redis.command(
+            "SET", RedisKey.directoryOrganization(organizationID),
+            try organizationJSON(telnyxPublicKey: telnyxPublicKey))
         for (provider, number) in numbers {
             let entry = DirectoryPhoneNumber(
                 phoneNumber: number, phoneNumberID: 1, organizationID: organizationID, provider: provider,
@@ -83,6 +77,43 @@ struct IngestHarness: Sendable {
             _ = try await redis.command("SET", RedisKey.directoryNumber(number), try json(entry))
         }
         await redis.shutdown()
+    }
+
+    /// The organization's directory entry, with its credentials sealed; `secret` replaces the
+    /// Twilio auth token and the Vonage signature secret.
+    func organizationJSON(telnyxPublicKey: String? = nil, secret: String? = nil) throws -> String {
+        let credentials = OrganizationCredentials(
+            twilioAccountSID: twilio.sid, twilioAuthToken: secret ?? twilio.token, telnyxAPIKey: telnyxKey,
+            telnyxPublicKey: telnyxPublicKey ?? sandboxPublicKey, vonageAPIKey: vonage.key,
+            vonageAPISecret: vonage.secret,
+            vonageSignatureSecret: secret ?? vonage.signature)
+        let organization = DirectoryOrganization(
+            organizationID: organizationID, name: "Ingest test",
+            sealedCredentials: try SecretBox(key: secretsKey).sealJSON(credentials))
+        return try json(organization)
+    }
+
+    /// Changes the directory as the gateway's `DirectoryPublisher` does: the commands and an
+    /// `INCR` of `sb:dir:version` in one `MULTI`/`EXEC`.
+    func changeDirectory(_ commands: [[String]]) async throws {
+        let redis = try redisClient()
+        let replies = try await redis.pipeline(
+            [["MULTI"]] + commands + [["INCR", RedisKey.directoryVersion], ["EXEC"]])
+        await redis.shutdown()
+        if let error = replies.lazy.compactMap(\.errorMessage).first { throw RedisError.server(error) }
+    }
+
+    /// Rotates the organization's Twilio auth token and Vonage signature secret to `secret`
+    /// through the directory.
+    func rotateCredentials(to secret: String) async throws {
+        try await changeDirectory([
+            ["SET", RedisKey.directoryOrganization(organizationID), try organizationJSON(secret: secret)]
+        ])
+    }
+
+    /// Takes the provider's number out of the directory.
+    func removeNumber(of provider: String) async throws {
+        try await changeDirectory([["DEL", RedisKey.directoryNumber(numbers[provider]!)]])
     }
 
     func sandboxConfiguration(callbackDelay: Duration = .milliseconds(50)) -> SandboxConfiguration {

@@ -69,6 +69,9 @@ enum Signing: Sendable {
     case valid(offset: TimeInterval = 0)
     /// With credentials that are not the organization's.
     case forged
+    /// Now, with this Twilio auth token or Vonage signature secret instead of the harness's own
+    /// (a credential rotated through the directory). Not for Telnyx, which signs with a key pair.
+    case secret(String)
 }
 
 extension IngestHarness {
@@ -86,6 +89,13 @@ extension IngestHarness {
         if case .valid(let seconds) = signing { offset = seconds } else { offset = 0 }
         let at = Date().addingTimeInterval(offset)
         let forged = if case .forged = signing { true } else { false }
+        var twilioToken = forged ? "not-the-token" : twilio.token
+        var vonageSecret = forged ? "not-the-secret" : vonage.signature
+        if case .secret(let secret) = signing {
+            precondition(kind.provider != "telnyx", "Telnyx requests are signed with the sandbox key pair")
+            twilioToken = secret
+            vonageSecret = secret
+        }
         switch kind {
         case .twilioInbound, .twilioStatus:
             let path = kind == .twilioInbound ? "/webhooks/sms/twilio" : "/webhooks/status/twilio"
@@ -99,7 +109,7 @@ extension IngestHarness {
             pairs += [("AccountSid", twilio.sid)] + extra.map { (name: $0.0, value: $0.1) }
             let params = FormParameters(pairs)
             let signature = TwilioSignature.compute(
-                url: baseURL + path, params: params, authToken: forged ? "not-the-token" : twilio.token)
+                url: baseURL + path, params: params, authToken: twilioToken)
             return ProviderRequest(
                 path: path, body: FormParameters.encode(params.pairs),
                 headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature)])
@@ -132,7 +142,7 @@ extension IngestHarness {
                 ? #"{"channel":"sms","message_uuid":"\#(providerMessageID)","to":"\#(digits)","from":"\#(customer)","timestamp":"2026-01-01T00:00:00Z","text":"\#(text)","sms":{"num_messages":"1"},"message_type":"text"}"#
                 : #"{"message_uuid":"\#(providerMessageID)","to":"\#(customer)","from":"\#(digits)","timestamp":"2026-01-01T00:00:00Z","status":"\#(status)","channel":"sms"}"#
             let token = WebhookIngestTests.vonageJWT(
-                body: body, secret: forged ? "not-the-secret" : vonage.signature, issuedAt: at)
+                body: body, secret: vonageSecret, issuedAt: at)
             let path = kind == .vonageMessagesInbound ? "/webhooks/sms/vonage" : "/webhooks/status/vonage"
             return ProviderRequest(
                 path: path, body: body,
@@ -160,7 +170,7 @@ extension IngestHarness {
             params.append(
                 "sig",
                 VonageSignature.compute(
-                    params: params, secret: forged ? "not-the-secret" : vonage.signature, method: .md5hash))
+                    params: params, secret: vonageSecret, method: .md5hash))
             let encoded = FormParameters.encode(params.pairs)
             if kind == .vonageSMSInbound {
                 return ProviderRequest(

@@ -1,15 +1,46 @@
 import RedisStore
 
-/// The Lua scripts of webhook-ingest. Each request costs one round trip after the directory read.
+/// The Lua scripts of webhook-ingest. A request whose number is cached costs one round trip:
+/// the script that publishes it, which also checks that the cached directory entry is current.
+///
+/// The publishing scripts take the value of `sb:dir:version` the owner of the number was read
+/// at ("-" to skip the check) and answer `stale`, doing nothing, when the directory changed
+/// since: the caller then reads the owner again, verifies the request again and retries.
 enum IngestScripts {
+    /// The owner of one of our numbers, in one round trip: the directory version, the number's
+    /// entry and the entry of the organization it names, read atomically (so the entries are
+    /// never newer or older than the version they are tagged with).
+    ///
+    /// The organization key comes from the number entry, so it cannot be declared in KEYS; that
+    /// is fine on the single Redis instance Switchboard runs on (the gateway's directory
+    /// `MULTI`/`EXEC` spans many directory keys too).
+    ///
+    /// KEYS: 1 `sb:dir:version`, 2 `sb:dir:number:{e164}`. ARGV: 1 the organization key prefix
+    /// (`sb:dir:org:`). Returns `{version or '', number JSON or nil, organization JSON or nil}`.
+    static let readOwner = RedisScript(
+        """
+        local version = redis.call('GET', KEYS[1]) or ''
+        local number = redis.call('GET', KEYS[2])
+        if not number then return {version, false, false} end
+        local ok, entry = pcall(cjson.decode, number)
+        if not ok or type(entry) ~= 'table' or type(entry['organization_id']) ~= 'number' then
+          return {version, number, false}
+        end
+        local organization = redis.call('GET', ARGV[1] .. string.format('%d', entry['organization_id']))
+        return {version, number, organization or false}
+        """)
+
     /// Inbound message: drop a duplicate, else publish the message and its audit event. For a
     /// reassembled message, also delete the held parts.
     ///
-    /// KEYS: 1 dedupe key, 2 `sms:events`, 3 (optional) the `sms:concat:…` hash of its parts.
-    /// ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 event JSON, 4 audit JSON. Returns `duplicate` or `published`.
+    /// KEYS: 1 dedupe key, 2 `sms:events`, 3 `sb:dir:version`, 4 (optional) the `sms:concat:…`
+    /// hash of its parts.
+    /// ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 event JSON, 4 audit JSON, 5 the directory version
+    /// the owner was read at ("-": no check). Returns `stale`, `duplicate` or `published`.
     static let inbound = RedisScript(
         """
-        if KEYS[3] then redis.call('DEL', KEYS[3]) end
+        if ARGV[5] ~= '-' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[5] then return 'stale' end
+        if KEYS[4] then redis.call('DEL', KEYS[4]) end
         if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 'duplicate' end
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[3])
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[4])
@@ -22,10 +53,12 @@ enum IngestScripts {
     /// of a complete but unpublished set (the request that completed it died before publishing)
     /// returns the parts again; ``inbound``'s dedupe key keeps the message from being published twice.
     ///
-    /// KEYS: 1 the `sms:concat:…` hash. ARGV: 1 part index, 2 part JSON, 3 part count, 4 hash TTL.
-    /// Returns `{'held'}`, `{'duplicate'}` or `{'complete', part 1 JSON, part 2 JSON, …}`.
+    /// KEYS: 1 the `sms:concat:…` hash, 2 `sb:dir:version`. ARGV: 1 part index, 2 part JSON,
+    /// 3 part count, 4 hash TTL, 5 the directory version the owner was read at ("-": no check).
+    /// Returns `{'stale'}`, `{'held'}`, `{'duplicate'}` or `{'complete', part 1 JSON, part 2 JSON, …}`.
     static let holdPart = RedisScript(
         """
+        if ARGV[5] ~= '-' and (redis.call('GET', KEYS[2]) or '') ~= ARGV[5] then return {'stale'} end
         local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
         if added == 1 and redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
         local total = tonumber(ARGV[3])
@@ -52,12 +85,16 @@ enum IngestScripts {
     /// message id, organization and assistant filled in. A receipt for a provider id not yet
     /// mapped (it beat the sender's own `sent` record) is kept at KEYS[4] for the sender to apply.
     ///
-    /// KEYS: 1 dedupe key, 2 `sms:events`, 3 `sms:pmid:{provider}:{id}`, 4 `sms:dlr:{provider}:{id}`.
+    /// KEYS: 1 dedupe key, 2 `sms:events`, 3 `sms:pmid:{provider}:{id}`, 4 `sms:dlr:{provider}:{id}`,
+    /// 5 `sb:dir:version`.
     /// ARGV: 1 dedupe TTL, 2 events MAXLEN, 3 delivery status, 4 its rank, 5 error code, 6 error
-    /// message, 7 updated_at, 8 event JSON, 9 audit JSON, 10 status record TTL.
-    /// Returns `{outcome, message id}`; outcome is `duplicate`, `applied`, `stale` or `unmatched`.
+    /// message, 7 updated_at, 8 event JSON, 9 audit JSON, 10 status record TTL, 11 the directory
+    /// version the owner was read at ("-": no check).
+    /// Returns `{outcome, message id}`; outcome is `stale` (the directory changed; nothing done),
+    /// `duplicate`, `applied`, `behind` (the message already has a later status) or `unmatched`.
     static let receipt = RedisScript(
         """
+        if ARGV[11] ~= '-' and (redis.call('GET', KEYS[5]) or '') ~= ARGV[11] then return {'stale', ''} end
         if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return {'duplicate', ''} end
         local id = redis.call('GET', KEYS[3])
         local event = cjson.decode(ARGV[8])
@@ -76,7 +113,7 @@ enum IngestScripts {
             if ARGV[3] == 'failed' then redis.call('HSET', key, 'status', 'failed') end
             outcome = 'applied'
           else
-            outcome = 'stale'
+            outcome = 'behind'
           end
         else
           local stashed = redis.call('HGET', KEYS[4], 'rank')

@@ -11,9 +11,12 @@ import WireModels
 /// Verifies, normalizes, deduplicates and publishes one provider webhook request.
 ///
 /// The organization is found from the number involved (inbound: the number texted; receipts: the
-/// number that sent), through the directory in Redis; its credentials check the signature. A
-/// request that fails the check, names an unknown number or is malformed changes nothing and is
-/// only archived. Everything slow is left to the consumers of `sms:events`.
+/// number that sent), through the directory in Redis, kept in memory by ``NumberOwnerCache``;
+/// its credentials check the signature. A request that fails the check, names an unknown number
+/// or is malformed changes nothing and is only archived; those answers are always decided on a
+/// fresh directory read. A request whose number is cached costs one Redis round trip: the script
+/// that publishes it, which also confirms the cached owner is current. Everything slow is left
+/// to the consumers of `sms:events`.
 struct WebhookProcessor: Sendable {
     /// Which route a request came in on.
     enum Route: String, Sendable {
@@ -29,12 +32,16 @@ struct WebhookProcessor: Sendable {
     }
 
     let redis: RedisClient
-    let directory: DirectoryReader
+    let owners: NumberOwnerCache
     let archive: RequestArchive
     let configuration: WebhookIngestConfiguration
     let logger: Logger
 
     static let twilioEmptyResponse = #"<?xml version="1.0" encoding="UTF-8"?><Response/>"#
+
+    /// Publishing attempts when the directory changes under a request; the last one is made
+    /// without the version check, with the owner just read.
+    static let publishAttempts = 3
 
     func handle(_ request: Request, route: Route, context: some RequestContext) async throws -> Response {
         let receivedAt = Date()
@@ -105,28 +112,76 @@ struct WebhookProcessor: Sendable {
         }
         switch parsed.event {
         case .ignored(let eventType):
-            // Still verify: an unsigned request must not even be acknowledged as ours.
+            // Still verify: an unsigned request must not even be acknowledged as ours. Nothing is
+            // published, so no script could confirm a cached owner: read it fresh.
             if let number = parsed.ourNumber {
-                let entry = try await owner(of: number)
-                try verify(
-                    parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
-                return ("ignored:\(eventType)", entry.organizationID, nil)
+                let owner = try await verifiedOwner(of: number, check: parsed.check, fresh: true)
+                return ("ignored:\(eventType)", owner.entry.organizationID, nil)
             }
             return ("ignored:\(eventType)", nil, nil)
         case .inbound(let message):
-            let entry = try await owner(of: message.to)
-            try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
-            let outcome = try await publishInbound(message, entry: entry, route: route)
-            return (outcome, entry.organizationID, message.providerMessageID)
+            let (outcome, owner) = try await publishVerified(number: message.to, check: parsed.check) {
+                owner, version in
+                try await publishInbound(message, entry: owner.entry, route: route, directoryVersion: version)
+            }
+            return (outcome, owner.entry.organizationID, message.providerMessageID)
         case .delivery(let update):
             guard let number = parsed.ourNumber else {
                 throw WebhookRejection.malformed("the receipt names no sending number")
             }
-            let entry = try await owner(of: number)
-            try verify(parsed.check, credentials: try await directory.credentials(organizationID: entry.organizationID))
-            let outcome = try await publishReceipt(update, entry: entry, route: route)
-            return (outcome, entry.organizationID, update.providerMessageID)
+            guard update.status != nil else {
+                // A provider step we do not track (queued, accepted, sending): verified on a
+                // fresh read, as for ignored events, then archived only.
+                let owner = try await verifiedOwner(of: number, check: parsed.check, fresh: true)
+                return ("ignored:\(update.providerStatus)", owner.entry.organizationID, update.providerMessageID)
+            }
+            let (outcome, owner) = try await publishVerified(number: number, check: parsed.check) { owner, version in
+                try await publishReceipt(update, entry: owner.entry, route: route, directoryVersion: version)
+            }
+            return (outcome, owner.entry.organizationID, update.providerMessageID)
         }
+    }
+
+    /// Verifies a request against the owner of `number` and publishes it with `publish`, which
+    /// is given the owner and the directory version to check (nil from `publish`: the directory
+    /// changed, nothing was done). Then the owner is read again, the request verified again with
+    /// it (so a rotated credential or a removed number takes effect at once) and published again.
+    private func publishVerified(
+        number: String, check: SignatureCheck,
+        _ publish: (NumberOwnerCache.Owner, _ directoryVersion: String) async throws -> String?
+    ) async throws -> (String, NumberOwnerCache.Owner) {
+        var owner = try await verifiedOwner(of: number, check: check)
+        for _ in 1..<Self.publishAttempts {
+            if let outcome = try await publish(owner, owner.version) { return (outcome, owner) }
+            owners.forget(Self.e164(number))
+            owner = try await verifiedOwner(of: number, check: check, fresh: true)
+        }
+        // The directory keeps changing: publish with the owner just read, unchecked.
+        guard let outcome = try await publish(owner, "-") else {
+            throw RedisError.unexpectedReply("a publishing script answered stale without a version check")
+        }
+        return (outcome, owner)
+    }
+
+    /// The owner of `number`, whose credentials verify `check`. An unknown number (404) or a
+    /// failed check is only ever decided on a fresh read: a cached owner that fails is read again.
+    private func verifiedOwner(of number: String, check: SignatureCheck, fresh: Bool = false) async throws
+        -> NumberOwnerCache.Owner
+    {
+        let key = Self.e164(number)
+        if !fresh, let cached = owners.cached(key) {
+            do {
+                try verify(check, credentials: cached.credentials)
+                return cached
+            } catch is WebhookRejection {
+                owners.forget(key)
+            }
+        }
+        guard let owner = try await owners.refresh(key) else {
+            throw WebhookRejection.unknownNumber("No organization holds phone number \(number)")
+        }
+        try verify(check, credentials: owner.credentials)
+        return owner
     }
 
     /// Reads a request in its provider's format.
@@ -233,31 +288,27 @@ struct WebhookProcessor: Sendable {
         }
     }
 
-    private func owner(of number: String) async throws -> DirectoryPhoneNumber {
-        guard let entry = try await directory.phoneNumber(Self.e164(number)) else {
-            throw WebhookRejection.unknownNumber("No organization holds phone number \(number)")
-        }
-        return entry
-    }
-
     // MARK: Publishing
 
     /// Publishes an inbound message once; one part of a longer SMS is held until every part is in.
-    private func publishInbound(_ message: InboundMessage, entry: DirectoryPhoneNumber, route: Route) async throws
-        -> String
-    {
+    /// Returns the archive outcome, or nil when the directory changed since `directoryVersion`.
+    private func publishInbound(
+        _ message: InboundMessage, entry: DirectoryPhoneNumber, route: Route, directoryVersion: String
+    ) async throws -> String? {
         if let part = message.part {
-            return try await holdPart(message, part: part, entry: entry, route: route)
+            return try await holdPart(
+                message, part: part, entry: entry, route: route, directoryVersion: directoryVersion)
         }
-        return try await publishWhole(message, entry: entry, route: route)
+        return try await publishWhole(message, entry: entry, route: route, directoryVersion: directoryVersion)
     }
 
     /// Publishes `message.received` and its audit event unless the provider id was seen already.
     /// `parts` counts the webhooks a reassembled message came in; `heldPartsKey` is their hash, deleted.
+    /// Returns nil, doing nothing, when the directory changed since `directoryVersion` ("-": unchecked).
     func publishWhole(
-        _ message: InboundMessage, entry: DirectoryPhoneNumber, route: Route, parts: Int = 1,
+        _ message: InboundMessage, entry: DirectoryPhoneNumber, route: Route, directoryVersion: String, parts: Int = 1,
         heldPartsKey: String? = nil
-    ) async throws -> String {
+    ) async throws -> String? {
         let now = Timestamp.string(Date().timeIntervalSince1970)
         let messageID = UUID().uuidString.lowercased()
         let segments = SegmentCounter.count(message.body)
@@ -285,19 +336,25 @@ struct WebhookProcessor: Sendable {
             keys: [
                 RedisKey.webhookSeen(
                     provider: route.provider, providerMessageID: message.providerMessageID, event: "received"),
-                RedisKey.events,
+                RedisKey.events, RedisKey.directoryVersion,
             ] + (heldPartsKey.map { [$0] } ?? []),
             arguments: [
                 String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
                 String(decoding: try encoder.encode(event), as: UTF8.self),
-                String(decoding: try encoder.encode(audit), as: UTF8.self),
+                String(decoding: try encoder.encode(audit), as: UTF8.self), directoryVersion,
             ])
-        return reply.string == "duplicate" ? "duplicate" : "accepted"
+        switch reply.string {
+        case "stale": return nil
+        case "duplicate": return "duplicate"
+        default: return "accepted"
+        }
     }
 
-    private func publishReceipt(_ update: DeliveryUpdate, entry: DirectoryPhoneNumber, route: Route) async throws
-        -> String
-    {
+    /// Applies and publishes a delivery receipt (one with a status we track). Returns nil, doing
+    /// nothing, when the directory changed since `directoryVersion` ("-": unchecked).
+    private func publishReceipt(
+        _ update: DeliveryUpdate, entry: DirectoryPhoneNumber, route: Route, directoryVersion: String
+    ) async throws -> String? {
         guard let status = update.status else {
             // A provider step we do not track (queued, accepted, sending): archive it only.
             return "ignored:\(update.providerStatus)"
@@ -338,6 +395,7 @@ struct WebhookProcessor: Sendable {
                 RedisKey.events,
                 RedisKey.providerMessage(provider: route.provider, providerMessageID: update.providerMessageID),
                 RedisKey.earlyReceipt(provider: route.provider, providerMessageID: update.providerMessageID),
+                RedisKey.directoryVersion,
             ],
             arguments: [
                 String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
@@ -345,9 +403,13 @@ struct WebhookProcessor: Sendable {
                 String(status.rank), update.errorCode ?? "", update.errorMessage ?? "", now,
                 String(decoding: try encoder.encode(event), as: UTF8.self),
                 String(decoding: try encoder.encode(audit), as: UTF8.self),
-                String(configuration.dedupeWindow.components.seconds),
+                String(configuration.dedupeWindow.components.seconds), directoryVersion,
             ])
-        return reply.array?.first?.string == "duplicate" ? "duplicate" : "accepted"
+        switch reply.array?.first?.string {
+        case "stale": return nil
+        case "duplicate": return "duplicate"
+        default: return "accepted"
+        }
     }
 
     // MARK: Helpers
