@@ -250,20 +250,21 @@ final class RedisConnection: @unchecked Sendable {
         _ arguments: [String],
         _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) throws -> T
     ) rethrows -> T {
-        var bytes: [CChar] = []
+        var bytes: [UInt8] = []
         var offsets: [Int] = []
         var lengths: [Int] = []
         offsets.reserveCapacity(arguments.count)
         lengths.reserveCapacity(arguments.count)
+        bytes.reserveCapacity(arguments.reduce(1) { $0 + $1.utf8.count })
         for argument in arguments {
             offsets.append(bytes.count)
             lengths.append(argument.utf8.count)
-            bytes.append(contentsOf: argument.utf8.map { CChar(bitPattern: $0) })
+            bytes.append(contentsOf: argument.utf8)
         }
         // Never empty, so the base address below is never nil.
         bytes.append(0)
         return try bytes.withUnsafeBufferPointer { storage in
-            let base = storage.baseAddress!
+            let base = UnsafeRawPointer(storage.baseAddress!).assumingMemoryBound(to: CChar.self)
             var pointers: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
             return try pointers.withUnsafeMutableBufferPointer { argv in
                 try lengths.withUnsafeBufferPointer { argvlen in

@@ -71,8 +71,10 @@ package struct SendController: Sendable {
         let identity = try context.requireIdentity()
         let send = try await Self.validate(request, context: context)
         var lookup = try await sendingNumber(send.from, organizationID: identity.organizationID)
-        let fingerprint = IdempotencyRecord.fingerprint(
-            from: send.from, to: send.to, message: send.message, mediaURLs: send.mediaURLs, queue: send.queue)
+        // Only a keyed send is ever compared with another one.
+        let fingerprint =
+            send.idempotencyKey == nil
+            ? "" : IdempotencyRecord.fingerprint(from: send.from, to: send.to, message: send.message, mediaURLs: send.mediaURLs, queue: send.queue)
         var rateLimited: Int64?
         if case .apiKey(let keyID) = identity.method, rateLimiter.limitPerMinute > 0 { rateLimited = keyID }
         guard send.queue else {
@@ -164,7 +166,8 @@ package struct SendController: Sendable {
                 RedisKey.directoryVersion, rateLimitedKey.map { rateLimiter.windowKey(keyID: $0, now: now) } ?? "sb:ratelimit:none",
             ],
             arguments: [
-                idempotencyKey == nil ? "0" : "1", try record.json(), String(decoding: try encoder.encode(envelope), as: UTF8.self),
+                idempotencyKey == nil ? "0" : "1", idempotencyKey == nil ? "" : try record.json(),
+                String(decoding: try encoder.encode(envelope), as: UTF8.self),
                 String(decoding: try encoder.encode(event), as: UTF8.self), String(settings.statusTTL.components.seconds),
                 String(settings.eventsMaxLength), String(settings.idempotencyTTL.components.seconds),
                 directoryVersion, String(rateLimitedKey == nil ? 0 : rateLimiter.limitPerMinute), "70",
