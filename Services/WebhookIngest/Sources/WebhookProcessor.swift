@@ -330,7 +330,6 @@ struct WebhookProcessor: Sendable {
             eventData: ["provider": route.provider, "route": route.rawValue].merging(
                 parts > 1 ? ["parts": String(parts)] : [:]
             ) { $1 })
-        let encoder = JSONEncoder()
         let reply = try await redis.eval(
             IngestScripts.inbound,
             keys: [
@@ -340,8 +339,7 @@ struct WebhookProcessor: Sendable {
             ] + (heldPartsKey.map { [$0] } ?? []),
             arguments: [
                 String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
-                String(decoding: try encoder.encode(event), as: UTF8.self),
-                String(decoding: try encoder.encode(audit), as: UTF8.self), directoryVersion,
+                event.jsonText(), audit.jsonText(), directoryVersion,
             ])
         switch reply.string {
         case "stale": return nil
@@ -385,7 +383,6 @@ struct WebhookProcessor: Sendable {
             level: status == .sent || status == .delivered ? "info" : "warning",
             summary: "Delivery status webhook received: \(update.providerStatus)",
             eventData: ["provider": route.provider, "route": route.rawValue, "provider_status": update.providerStatus])
-        let encoder = JSONEncoder()
         let reply = try await redis.eval(
             IngestScripts.receipt,
             keys: [
@@ -401,8 +398,7 @@ struct WebhookProcessor: Sendable {
                 String(configuration.dedupeWindow.components.seconds), String(configuration.eventsMaxLength),
                 status.rawValue,
                 String(status.rank), update.errorCode ?? "", update.errorMessage ?? "", now,
-                String(decoding: try encoder.encode(event), as: UTF8.self),
-                String(decoding: try encoder.encode(audit), as: UTF8.self),
+                event.jsonText(), audit.jsonText(),
                 String(configuration.dedupeWindow.components.seconds), directoryVersion,
             ])
         switch reply.array?.first?.string {
@@ -450,7 +446,6 @@ struct WebhookProcessor: Sendable {
             let name = field.name.canonicalName
             object[name] = object[name].map { $0 + ", " + field.value } ?? field.value
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.object(object.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
     }
 }

@@ -157,7 +157,6 @@ package struct SendController: Sendable {
             organizationID: envelope.organizationID, assistantID: envelope.assistantID, direction: "outbound", provider: provider,
             from: envelope.from, to: envelope.to, body: envelope.body, mediaURLs: envelope.mediaURLs, segments: segments.segments,
             encoding: segments.encoding.rawValue, status: MessageStatus.queued.rawValue, idempotencyKey: envelope.idempotencyKey)
-        let encoder = JSONEncoder()
         let statusFields = MessageStatusFields.queued(envelope, at: now)
         let reply = try await redis.eval(
             SendScripts.enqueue,
@@ -167,8 +166,7 @@ package struct SendController: Sendable {
             ],
             arguments: [
                 idempotencyKey == nil ? "0" : "1", idempotencyKey == nil ? "" : try record.json(),
-                String(decoding: try encoder.encode(envelope), as: UTF8.self),
-                String(decoding: try encoder.encode(event), as: UTF8.self), String(settings.statusTTL.components.seconds),
+                envelope.jsonText(), event.jsonText(), String(settings.statusTTL.components.seconds),
                 String(settings.eventsMaxLength), String(settings.idempotencyTTL.components.seconds),
                 directoryVersion, String(rateLimitedKey == nil ? 0 : rateLimiter.limitPerMinute), "70",
             ] + statusFields)
