@@ -20,6 +20,9 @@ import WireModels
 enum TestAccounts {
     static let twilioSID = "AC0123456789abcdef0123456789abcdef"
     static let twilioToken = "twilio-auth-token-0123"
+    /// A second Twilio account, for credentials rotated through the directory.
+    static let twilioSID2 = "AC00000000000000000000000000000002"
+    static let twilioToken2 = "twilio-auth-token-0002"
     static let telnyxKey = "KEY0123456789ABCDEF_test"
     static let telnyxProfile = "40017f8e-0000-4000-8000-000000000001"
     static let vonageKey = "abcd1234"
@@ -28,6 +31,7 @@ enum TestAccounts {
 
     static let sandbox: [SandboxAccount] = [
         .twilio(accountSID: twilioSID, authToken: twilioToken),
+        .twilio(accountSID: twilioSID2, authToken: twilioToken2),
         .telnyx(apiKey: telnyxKey, messagingProfileID: telnyxProfile),
         .vonage(apiKey: vonageKey, apiSecret: vonageSecret, signatureSecret: vonageSignatureSecret),
     ]
@@ -123,6 +127,24 @@ struct SenderHarness: Sendable {
             phoneNumber: number, phoneNumberID: Int.random(in: 1...999_999), organizationID: organizationID, provider: provider,
             assistantID: assistantID, smsWebhookURL: nil, assistantActive: true)
         _ = try await redis.command("SET", RedisKey.directoryNumber(number), try Self.json(entry))
+    }
+
+    /// Republishes organization `id` with `credentials` and bumps `sb:dir:version`, in one
+    /// MULTI/EXEC, as the gateway's DirectoryPublisher does after a change.
+    func rotateCredentials(organizationID id: Int, to credentials: OrganizationCredentials) async throws {
+        let organization = DirectoryOrganization(
+            organizationID: id, name: "Org \(id)", sealedCredentials: try secrets.sealJSON(credentials))
+        try await publish([["SET", RedisKey.directoryOrganization(id), try Self.json(organization)]])
+    }
+
+    /// Deletes `number` from the directory and bumps `sb:dir:version`, as the gateway does.
+    func removeNumber(_ number: String) async throws {
+        try await publish([["DEL", RedisKey.directoryNumber(number)]])
+    }
+
+    private func publish(_ changes: [[String]]) async throws {
+        let replies = try await redis.pipeline([["MULTI"]] + changes + [["INCR", RedisKey.directoryVersion], ["EXEC"]])
+        #expect(replies.allSatisfy { $0.errorMessage == nil })
     }
 
     /// A fresh organization with one number of `provider`; returns both.

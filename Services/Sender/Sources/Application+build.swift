@@ -26,7 +26,7 @@ package func buildApplication(
         timeout: configuration.providerTimeout, logger: host.logger)
     let ledger = StatusLedger(database: host.database, logger: host.logger)
     let dispatcher = MessageDispatcher(
-        redis: host.redis, directory: DirectoryReader(redis: host.redis, secrets: SecretBox(key: configuration.service.secretsKey)),
+        redis: host.redis, directory: DirectoryCache(redis: host.redis, secrets: SecretBox(key: configuration.service.secretsKey)),
         providers: providers, pacing: PacingLimiter(redis: host.redis, configuration: configuration), ledger: ledger,
         configuration: configuration, logger: host.logger)
     let inFlight = InFlightEntries()

@@ -9,7 +9,7 @@ import WireModels
 /// what happened: the status hash, the events, the retry set or dead letters, and the ledger.
 struct MessageDispatcher: Sendable {
     let redis: RedisClient
-    let directory: DirectoryReader
+    let directory: DirectoryCache
     let providers: ProviderClients
     let pacing: PacingLimiter
     let ledger: StatusLedger
@@ -42,33 +42,86 @@ struct MessageDispatcher: Sendable {
             try await deadLetterUnreadable(entry, queueProvider: queueProvider, reason: "unreadable envelope", payload: payload)
             return
         }
-        let message: OutboundMessage
-        switch try await fill(envelope, queueProvider: queueProvider) {
-        case .message(let filled): message = filled
-        case .rejected(let reason):
-            try await deadLetterUnreadable(entry, queueProvider: queueProvider, reason: reason, payload: payload)
-            return
+        // The directory is read from memory, and the claim script checks it is still current. A
+        // message is only ever failed or rejected on a fresh read.
+        let number = Self.needsNumber(envelope) ? envelope.from : nil
+        var fresh = false
+        for directoryTry in 1...Self.directoryTries {
+            let snapshot = try await directory.lookup(number: number, organizationID: envelope.organizationID, fresh: fresh)
+            let message: OutboundMessage
+            switch fill(envelope, queueProvider: queueProvider, number: snapshot.number) {
+            case .message(let filled): message = filled
+            case .rejected(let reason):
+                if !snapshot.isFresh {
+                    fresh = true
+                    continue
+                }
+                try await deadLetterUnreadable(entry, queueProvider: queueProvider, reason: reason, payload: payload)
+                return
+            }
+            let account = snapshot.credentials.flatMap { ProviderAccount(provider: message.provider, credentials: $0) }
+            if account == nil && !snapshot.isFresh {
+                fresh = true
+                continue
+            }
+            // The last try claims unchecked, so a directory that keeps changing cannot hold a message forever.
+            let version = directoryTry < Self.directoryTries ? snapshot.version : nil
+            switch try await dispatch(message, account: account, entry: entry, directoryVersion: version, stop: stop) {
+            case .done: return
+            case .stale:
+                directory.forget(number: number, organizationID: message.organizationID)
+                fresh = true
+            }
         }
+        throw SenderError.unexpectedReply("the claim script answered stale without a directory check")
+    }
+
+    /// How many times a message is resolved from the directory and claimed when the claim finds
+    /// the directory changed; the last try is unchecked.
+    static let directoryTries = 3
+
+    /// Whether the envelope leaves something to fill in from its number's directory entry.
+    static func needsNumber(_ envelope: QueueEnvelope) -> Bool {
+        envelope.organizationID == nil || envelope.provider == nil || envelope.assistantID == nil
+    }
+
+    /// How one claim of a message with one directory snapshot ended.
+    enum Dispatched {
+        /// Handled: sent, failed, retried, set aside, acknowledged, or left pending at shutdown.
+        case done
+        /// The directory changed since the snapshot; nothing was changed, read it again.
+        case stale
+    }
+
+    /// Waits for the message's pacing slot, claims it and calls the provider. `directoryVersion`
+    /// is the version the message's number and credentials were read at (nil: no check).
+    private func dispatch(
+        _ message: OutboundMessage, account: ProviderAccount?, entry: RedisStreamEntry, directoryVersion: String?,
+        stop: StopSignal
+    ) async throws -> Dispatched {
         var logger = logger
         logger[metadataKey: "sb.message_id"] = "\(message.messageID)"
         logger[metadataKey: "sb.provider"] = "\(message.provider)"
 
         let expired = message.validUntil.map { $0 <= Date() } ?? false
-        let account = try await account(for: message)
         var slot: ContinuousClock.Instant?
         if !expired, let account {
             switch try await waitForTokens(message, account: account, entry: entry, stop: stop) {
             case .taken(let reserved): slot = reserved
-            case .setAside, .stopped: return
+            case .setAside, .stopped: return .done
             }
         }
-
-        var claim = try await self.claim(message, entry: entry, expired: expired)
+        // A stale claim leaves the slot unused: that only sends less, never more.
+        var claim = try await self.claim(message, entry: entry, expired: expired, directoryVersion: directoryVersion)
         if claim.outcome == "missing" {
             // An envelope added by hand: give it the status record the gateway would have written.
-            try await create(message, status: .queued, attempts: 0, event: .queued)
-            claim = try await self.claim(message, entry: entry, expired: expired)
+            if try await create(message, status: .queued, attempts: 0, event: .queued, directoryVersion: directoryVersion) == .stale {
+                return .stale
+            }
+            claim = try await self.claim(message, entry: entry, expired: expired, directoryVersion: directoryVersion)
         }
+        if claim.outcome == "stale" { return .stale }
+
         switch claim.outcome {
         case "claimed", "resend":
             if claim.outcome == "resend" {
@@ -79,7 +132,7 @@ struct MessageDispatcher: Sendable {
                 try await finish(
                     message, .failed(reason: "\(message.provider) credentials are not configured", code: nil, deadLetter: false),
                     attempts: claim.attempts, entry: entry)
-                return
+                return .done
             }
             if let slot { try await keepPace(message, account: account, slot: slot) }
             _ = try await attempt(message, account: account, attempts: claim.attempts, entry: entry)
@@ -95,6 +148,7 @@ struct MessageDispatcher: Sendable {
         default:
             logger.debug("queue entry acknowledged without a send", metadata: ["sb.status": "\(claim.outcome)"])
         }
+        return .done
     }
 
     /// What a queue entry turned into once the directory filled its gaps.
@@ -105,14 +159,13 @@ struct MessageDispatcher: Sendable {
     }
 
     /// Fills organization, assistant, provider, message id, validity and queue time from the
-    /// tenant directory (by `from`) and the clock, for envelopes another system added by hand.
-    func fill(_ envelope: QueueEnvelope, queueProvider: String) async throws -> Filled {
+    /// tenant directory entry of `from` (`number`, read when ``needsNumber(_:)``) and the clock,
+    /// for envelopes another system added by hand.
+    func fill(_ envelope: QueueEnvelope, queueProvider: String, number: DirectoryPhoneNumber?) -> Filled {
         var envelope = envelope
         var organizationID = envelope.organizationID
         var provider = envelope.provider
-        if organizationID == nil || provider == nil || envelope.assistantID == nil,
-            let number = try await directory.phoneNumber(envelope.from)
-        {
+        if Self.needsNumber(envelope), let number {
             organizationID = organizationID ?? number.organizationID
             // The directory speaks for the number's owner only.
             if number.organizationID == organizationID {
@@ -133,12 +186,6 @@ struct MessageDispatcher: Sendable {
         let messageID = envelope.messageID ?? UUID().uuidString.lowercased()
         return .message(
             OutboundMessage(envelope: envelope, messageID: messageID, organizationID: organizationID, provider: resolvedProvider))
-    }
-
-    /// The organization's account for the message's provider, or nil when not configured.
-    func account(for message: OutboundMessage) async throws -> ProviderAccount? {
-        guard let credentials = try await directory.credentials(organizationID: message.organizationID) else { return nil }
-        return ProviderAccount(provider: message.provider, credentials: credentials)
     }
 
     // MARK: Pacing
@@ -197,14 +244,18 @@ struct MessageDispatcher: Sendable {
 
     // MARK: Claim
 
-    private func claim(_ message: OutboundMessage, entry: RedisStreamEntry, expired: Bool) async throws -> (outcome: String, attempts: Int) {
+    private func claim(
+        _ message: OutboundMessage, entry: RedisStreamEntry, expired: Bool, directoryVersion: String?
+    ) async throws -> (outcome: String, attempts: Int) {
         let reply = try await redis.eval(
             SenderScripts.claim,
-            keys: [RedisKey.message(message.messageID), RedisKey.events, entry.stream, RedisKey.resendCounter],
+            keys: [
+                RedisKey.message(message.messageID), RedisKey.events, entry.stream, RedisKey.resendCounter, RedisKey.directoryVersion,
+            ],
             arguments: [
                 RedisKey.senderGroup, entry.id, Timestamp.string(Date().timeIntervalSince1970), String(configuration.eventsMaxLength),
                 try message.eventJSON(.sending, status: .sending, at: Date(), attempt: OutboundMessage.attemptPlaceholder),
-                expired ? "1" : "0",
+                expired ? "1" : "0", directoryVersion ?? "-",
             ])
         guard let parts = reply.array, parts.count == 2, let outcome = parts[0].string, let attempts = parts[1].int else {
             throw SenderError.unexpectedReply("claim script answered \(reply)")
@@ -212,23 +263,38 @@ struct MessageDispatcher: Sendable {
         return (outcome, attempts)
     }
 
-    /// Creates the status hash (and the first event) unless it exists; returns whether it did.
-    @discardableResult
-    private func create(_ message: OutboundMessage, status: MessageStatus, attempts: Int, event: MessageEventType) async throws -> Bool {
+    /// What ``create(_:status:attempts:event:directoryVersion:)`` did.
+    enum Created {
+        case created
+        /// The status hash existed already; nothing changed.
+        case exists
+        /// The directory changed since `directoryVersion`; nothing changed.
+        case stale
+    }
+
+    /// Creates the status hash (and the first event) unless it exists or the directory changed
+    /// since `directoryVersion` (nil: no check).
+    private func create(
+        _ message: OutboundMessage, status: MessageStatus, attempts: Int, event: MessageEventType, directoryVersion: String?
+    ) async throws -> Created {
         let now = Date()
         let reply = try await redis.eval(
             SenderScripts.create,
-            keys: [RedisKey.message(message.messageID), RedisKey.events],
+            keys: [RedisKey.message(message.messageID), RedisKey.events, RedisKey.directoryVersion],
             arguments: [
                 String(configuration.statusTTL.components.seconds), String(configuration.eventsMaxLength),
                 try message.eventJSON(event, status: status, at: now, attempt: attempts == 0 ? nil : attempts),
+                directoryVersion ?? "-",
             ] + message.statusFields(status, attempts: attempts, at: now))
-        let created = reply.int == 1
-        if created {
+        switch reply.int {
+        case 1:
             let stage: LedgerRow.Stage = status == .queued ? .queued : .sending
             await ledger.record(message.ledgerRow(status, stage: stage, attempts: attempts, at: now))
+            return .created
+        case 0: return .exists
+        case -1: return .stale
+        default: throw SenderError.unexpectedReply("create script answered \(reply)")
         }
-        return created
     }
 
     // MARK: Provider call and outcome
@@ -385,16 +451,41 @@ struct MessageDispatcher: Sendable {
         var envelope = envelope
         if envelope.queuedAt == nil { envelope.queuedAt = Timestamp.string(Date().timeIntervalSince1970) }
         let message = OutboundMessage(envelope: envelope, messageID: messageID, organizationID: organizationID, provider: provider)
-        guard try await create(message, status: .sending, attempts: 1, event: .sending) else {
-            throw APIError.conflict("Message \(messageID) already exists")
-        }
         let failure = APIError(.badGateway, "Failed to send SMS via \(provider)")
-        guard let account = try await account(for: message) else {
-            try await finish(
-                message, .failed(reason: "\(provider) credentials are not configured", code: nil, deadLetter: false),
-                attempts: 1, entry: nil)
-            throw failure
+        // As for queued messages: credentials from memory, checked by the create script.
+        var fresh = false
+        for directoryTry in 1...Self.directoryTries {
+            let snapshot = try await directory.lookup(number: nil, organizationID: organizationID, fresh: fresh)
+            let account = snapshot.credentials.flatMap { ProviderAccount(provider: provider, credentials: $0) }
+            if account == nil && !snapshot.isFresh {
+                fresh = true
+                continue
+            }
+            let version = directoryTry < Self.directoryTries ? snapshot.version : nil
+            switch try await create(message, status: .sending, attempts: 1, event: .sending, directoryVersion: version) {
+            case .stale:
+                directory.forget(number: nil, organizationID: organizationID)
+                fresh = true
+                continue
+            case .exists:
+                throw APIError.conflict("Message \(messageID) already exists")
+            case .created:
+                break
+            }
+            guard let account else {
+                try await finish(
+                    message, .failed(reason: "\(provider) credentials are not configured", code: nil, deadLetter: false),
+                    attempts: 1, entry: nil)
+                throw failure
+            }
+            return try await sendNow(message, account: account, failure: failure)
         }
+        throw SenderError.unexpectedReply("the create script answered stale without a directory check")
+    }
+
+    private func sendNow(_ message: OutboundMessage, account: ProviderAccount, failure: APIError) async throws -> SendSMSResponse {
+        let messageID = message.messageID
+        let provider = message.provider
         switch try await attempt(message, account: account, attempts: 1, entry: nil) {
         case .sent:
             return SendSMSResponse(

@@ -7,26 +7,57 @@ import RedisStore
 enum SenderScripts {
     /// Creates a status hash unless one exists, and adds its first event.
     ///
-    /// KEYS: 1 status hash, 2 `sms:events`. ARGV: 1 TTL seconds, 2 events MAXLEN, 3 event JSON, then
-    /// the hash's field/value pairs. Returns 1 when created, 0 when the hash already existed.
+    /// KEYS: 1 status hash, 2 `sms:events`, 3 `sb:dir:version`. ARGV: 1 TTL seconds, 2 events
+    /// MAXLEN, 3 event JSON, 4 the directory version the message's organization was read at ("-":
+    /// no check), then the hash's field/value pairs. Returns 1 when created, 0 when the hash already
+    /// existed, -1 (nothing changed) when the directory changed since the version of ARGV[4].
     static let create = RedisScript(
         """
+        if ARGV[4] ~= '-' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then return -1 end
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         local fields = {}
-        for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
+        for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
         redis.call('HSET', KEYS[1], unpack(fields))
         redis.call('EXPIRE', KEYS[1], ARGV[1])
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'payload', ARGV[3])
         return 1
         """)
 
+    /// Reads `sb:dir:version`, a sending number's entry and an organization's entry atomically,
+    /// for ``DirectoryCache``.
+    ///
+    /// KEYS: 1 `sb:dir:version`, 2 (optional) the number's entry. ARGV: 1 the organization key
+    /// prefix (`sb:dir:org:`), 2 the organization id, or '' for the one the number's entry names.
+    /// The organization key is built here from the id (so it is not in KEYS; Switchboard runs one
+    /// Redis instance, and webhook-ingest's owner read does the same). Returns
+    /// `{version or '', number JSON or false, organization JSON or false}`.
+    static let readDirectory = RedisScript(
+        """
+        local version = redis.call('GET', KEYS[1]) or ''
+        local number = false
+        if KEYS[2] then number = redis.call('GET', KEYS[2]) end
+        local id = ARGV[2]
+        if id == '' then
+          if not number then return {version, false, false} end
+          local ok, entry = pcall(cjson.decode, number)
+          if not ok or type(entry) ~= 'table' or type(entry['organization_id']) ~= 'number' then
+            return {version, number, false}
+          end
+          id = string.format('%d', entry['organization_id'])
+        end
+        local organization = redis.call('GET', ARGV[1] .. id)
+        return {version, number, organization or false}
+        """)
+
     /// Takes a queued message for a provider call.
     ///
-    /// KEYS: 1 status hash, 2 `sms:events`, 3 queue stream, 4 resend counter.
+    /// KEYS: 1 status hash, 2 `sms:events`, 3 queue stream, 4 resend counter, 5 `sb:dir:version`.
     /// ARGV: 1 group, 2 entry id, 3 now (ISO 8601), 4 events MAXLEN, 5 `message.sending` event JSON
-    /// whose `"attempt":-1` is replaced by the attempt number, 6 "1" when the validity has passed.
+    /// whose `"attempt":-1` is replaced by the attempt number, 6 "1" when the validity has passed,
+    /// 7 the directory version the message's number and credentials were read at ("-": no check).
     ///
     /// Returns `{outcome, attempts}`:
+    /// - `stale`: the directory changed since ARGV[7]; nothing changed.
     /// - `missing`: no status hash (an envelope added by hand); nothing changed.
     /// - `claimed`: was `queued`, now `sending`, attempts + 1, event added.
     /// - `resend`: was already `sending` (its sender died mid-call) and never re-sent: counted in
@@ -36,6 +67,7 @@ enum SenderScripts {
     /// - `cancelled`, `sent`, `failed`: nothing to do; the entry is acknowledged.
     static let claim = RedisScript(
         """
+        if ARGV[7] ~= '-' and (redis.call('GET', KEYS[5]) or '') ~= ARGV[7] then return {'stale', 0} end
         local status = redis.call('HGET', KEYS[1], 'status')
         if not status then return {'missing', 0} end
         local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
