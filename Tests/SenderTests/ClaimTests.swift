@@ -55,6 +55,23 @@ extension SenderTests {
             }
         }
 
+        @Test func aMessageFoundSendingThatMustWaitForPacingIsSetAsideAndResentOnce() async throws {
+            // One message per 4 s on the number: the taken-over message waits longer than a
+            // consumer waits inline, so it goes through the retry set.
+            try await SenderHarness.run(environment: ["SENDER_CLAIM_IDLE_SECONDS": "1", "TWILIO_RATE_PER_NUMBER": "0.25"]) { harness in
+                let (organizationID, number) = try await harness.addSender()
+                let first = try await harness.enqueue(from: number, to: "+14155550143", organizationID: organizationID)
+                _ = try await harness.waitForStatus(first.messageID!, "sent", timeout: .seconds(5))
+                let envelope = try await harness.enqueue(
+                    from: number, to: "+14155550144", organizationID: organizationID, addToStream: false)
+                _ = try await harness.redis.command("HSET", RedisKey.message(envelope.messageID!), "status", "sending", "attempts", "1")
+                try await Self.leavePendingWithDeadConsumer(harness, envelope)
+                let fields = try await harness.waitForStatus(envelope.messageID!, "sent", timeout: .seconds(15))
+                #expect(fields["resends"] == "1")
+                #expect(harness.received(from: number).filter { $0.to == "+14155550144" }.count == 1)
+            }
+        }
+
         @Test func abandonsAMessageThatWasAlreadyResent() async throws {
             try await SenderHarness.run(environment: ["SENDER_CLAIM_IDLE_SECONDS": "1"]) { harness in
                 let (organizationID, number) = try await harness.addSender()

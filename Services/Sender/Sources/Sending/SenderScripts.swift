@@ -156,17 +156,21 @@ enum SenderScripts {
         return {'ok'}
         """)
 
-    /// Sets a message aside until its pacing wait is over: into the retry set, still `queued`, and
-    /// the queue entry acknowledged, so a long wait holds no consumer slot.
+    /// Sets a message aside until its pacing wait is over: into the retry set, its status
+    /// unchanged, and the queue entry acknowledged, so a long wait holds no consumer slot.
+    ///
+    /// A message found `sending` (taken over from a sender that died mid-call) is set aside too:
+    /// when it comes back, the claim script re-sends it at most once, as it would have now.
+    /// Acknowledging it without deferring would leave it `sending` for ever.
     ///
     /// KEYS: 1 status hash, 2 queue stream, 3 retry set. ARGV: 1 group, 2 entry id, 3 delay in ms,
-    /// 4 retry-set member (the envelope JSON). Returns 1 when deferred, 0 when the message was no
-    /// longer queued (the entry is acknowledged either way).
+    /// 4 retry-set member (the envelope JSON). Returns 1 when deferred, 0 when the message was
+    /// already finished or cancelled (the entry is acknowledged either way).
     static let setAside = RedisScript(
         """
         local status = redis.call('HGET', KEYS[1], 'status')
         local deferred = 0
-        if status == 'queued' or not status then
+        if status == 'queued' or status == 'sending' or not status then
           local now = redis.call('TIME')
           local due = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[3])
           redis.call('ZADD', KEYS[3], due, ARGV[4])
