@@ -1,6 +1,7 @@
 import Foundation
 import ProviderSandboxKit
 import RedisStore
+import ServiceRuntime
 import Testing
 import WireModels
 

@@ -15,7 +15,7 @@ package func buildApplication(
         database: host.database, retentionDays: configuration.archiveRetentionDays, logger: host.logger)
     let processor = WebhookProcessor(
         redis: host.redis,
-        owners: NumberOwnerCache(redis: host.redis, secrets: SecretBox(key: configuration.service.secretsKey)),
+        owners: DirectoryCache(redis: host.redis, secrets: SecretBox(key: configuration.service.secretsKey)),
         archive: archive, configuration: configuration, logger: host.logger)
     let router = host.makeRouter(
         access: .internalToken(publicPathPrefixes: ["/webhooks/"]), context: BasicRequestContext.self)

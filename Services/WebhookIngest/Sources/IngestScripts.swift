@@ -7,29 +7,6 @@ import RedisStore
 /// at ("-" to skip the check) and answer `stale`, doing nothing, when the directory changed
 /// since: the caller then reads the owner again, verifies the request again and retries.
 enum IngestScripts {
-    /// The owner of one of our numbers, in one round trip: the directory version, the number's
-    /// entry and the entry of the organization it names, read atomically (so the entries are
-    /// never newer or older than the version they are tagged with).
-    ///
-    /// The organization key comes from the number entry, so it cannot be declared in KEYS; that
-    /// is fine on the single Redis instance Switchboard runs on (the gateway's directory
-    /// `MULTI`/`EXEC` spans many directory keys too).
-    ///
-    /// KEYS: 1 `sb:dir:version`, 2 `sb:dir:number:{e164}`. ARGV: 1 the organization key prefix
-    /// (`sb:dir:org:`). Returns `{version or '', number JSON or nil, organization JSON or nil}`.
-    static let readOwner = RedisScript(
-        """
-        local version = redis.call('GET', KEYS[1]) or ''
-        local number = redis.call('GET', KEYS[2])
-        if not number then return {version, false, false} end
-        local ok, entry = pcall(cjson.decode, number)
-        if not ok or type(entry) ~= 'table' or type(entry['organization_id']) ~= 'number' then
-          return {version, number, false}
-        end
-        local organization = redis.call('GET', ARGV[1] .. string.format('%d', entry['organization_id']))
-        return {version, number, organization or false}
-        """)
-
     /// Inbound message: drop a duplicate, else publish the message and its audit event. For a
     /// reassembled message, also delete the held parts.
     ///

@@ -11,7 +11,7 @@ import WireModels
 /// Verifies, normalizes, deduplicates and publishes one provider webhook request.
 ///
 /// The organization is found from the number involved (inbound: the number texted; receipts: the
-/// number that sent), through the directory in Redis, kept in memory by ``NumberOwnerCache``;
+/// number that sent), through the directory in Redis, kept in memory by `DirectoryCache`;
 /// its credentials check the signature. A request that fails the check, names an unknown number
 /// or is malformed changes nothing and is only archived; those answers are always decided on a
 /// fresh directory read. A request whose number is cached costs one Redis round trip: the script
@@ -32,7 +32,7 @@ struct WebhookProcessor: Sendable {
     }
 
     let redis: RedisClient
-    let owners: NumberOwnerCache
+    let owners: DirectoryCache
     let archive: RequestArchive
     let configuration: WebhookIngestConfiguration
     let logger: Logger
@@ -142,18 +142,35 @@ struct WebhookProcessor: Sendable {
         }
     }
 
+    /// Who owns one of our numbers, as of one directory version.
+    struct Owner: Sendable {
+        var entry: DirectoryPhoneNumber
+        /// The organization's credentials; nil when its entry is missing (every check then fails).
+        var credentials: OrganizationCredentials?
+        /// The value of `sb:dir:version` the owner was read at.
+        var version: String
+
+        /// The owner in a directory snapshot; nil when no organization holds the number.
+        init?(_ snapshot: DirectoryCache.Snapshot?) {
+            guard let snapshot, let entry = snapshot.number else { return nil }
+            self.entry = entry
+            self.credentials = snapshot.credentials
+            self.version = snapshot.version
+        }
+    }
+
     /// Verifies a request against the owner of `number` and publishes it with `publish`, which
     /// is given the owner and the directory version to check (nil from `publish`: the directory
     /// changed, nothing was done). Then the owner is read again, the request verified again with
     /// it (so a rotated credential or a removed number takes effect at once) and published again.
     private func publishVerified(
         number: String, check: SignatureCheck,
-        _ publish: (NumberOwnerCache.Owner, _ directoryVersion: String) async throws -> String?
-    ) async throws -> (String, NumberOwnerCache.Owner) {
+        _ publish: (Owner, _ directoryVersion: String) async throws -> String?
+    ) async throws -> (String, Owner) {
         var owner = try await verifiedOwner(of: number, check: check)
         for _ in 1..<Self.publishAttempts {
             if let outcome = try await publish(owner, owner.version) { return (outcome, owner) }
-            owners.forget(Self.e164(number))
+            owners.forget(number: Self.e164(number), organizationID: nil)
             owner = try await verifiedOwner(of: number, check: check, fresh: true)
         }
         // The directory keeps changing: publish with the owner just read, unchecked.
@@ -166,18 +183,18 @@ struct WebhookProcessor: Sendable {
     /// The owner of `number`, whose credentials verify `check`. An unknown number (404) or a
     /// failed check is only ever decided on a fresh read: a cached owner that fails is read again.
     private func verifiedOwner(of number: String, check: SignatureCheck, fresh: Bool = false) async throws
-        -> NumberOwnerCache.Owner
+        -> Owner
     {
         let key = Self.e164(number)
-        if !fresh, let cached = owners.cached(key) {
+        if !fresh, let cached = Owner(owners.cached(number: key, organizationID: nil)) {
             do {
                 try verify(check, credentials: cached.credentials)
                 return cached
             } catch is WebhookRejection {
-                owners.forget(key)
+                owners.forget(number: key, organizationID: nil)
             }
         }
-        guard let owner = try await owners.refresh(key) else {
+        guard let owner = Owner(try await owners.read(number: key, organizationID: nil)) else {
             throw WebhookRejection.unknownNumber("No organization holds phone number \(number)")
         }
         try verify(check, credentials: owner.credentials)

@@ -23,31 +23,6 @@ enum SenderScripts {
         return 1
         """)
 
-    /// Reads `sb:dir:version`, a sending number's entry and an organization's entry atomically,
-    /// for ``DirectoryCache``.
-    ///
-    /// KEYS: 1 `sb:dir:version`, 2 (optional) the number's entry. ARGV: 1 the organization key
-    /// prefix (`sb:dir:org:`), 2 the organization id, or '' for the one the number's entry names.
-    /// The organization key is built here from the id (so it is not in KEYS; Switchboard runs one
-    /// Redis instance, and webhook-ingest's owner read does the same). Returns
-    /// `{version or '', number JSON or false, organization JSON or false}`.
-    static let readDirectory = RedisScript(
-        """
-        local version = redis.call('GET', KEYS[1]) or ''
-        local number = false
-        if KEYS[2] then number = redis.call('GET', KEYS[2]) end
-        local id = ARGV[2]
-        if id == '' then
-          if not number then return {version, false, false} end
-          local ok, entry = pcall(cjson.decode, number)
-          if not ok or type(entry) ~= 'table' or type(entry['organization_id']) ~= 'number' then
-            return {version, number, false}
-          end
-          id = string.format('%d', entry['organization_id'])
-        end
-        local organization = redis.call('GET', ARGV[1] .. id)
-        return {version, number, organization or false}
-        """)
 
     /// Takes a queued message for a provider call.
     ///

@@ -1,30 +1,31 @@
 import Foundation
 import RedisStore
-import ServiceRuntime
 import Synchronization
 import WireModels
 
-/// The directory entries of sending numbers and the organizations' decrypted provider
-/// credentials, kept in memory so a queued message needs no directory read, and never used stale.
+/// Directory entries of numbers and the organizations' decrypted provider credentials, kept in
+/// memory so the hot paths (a queued message in the sender, a webhook in webhook-ingest) need no
+/// directory read, and never used stale.
 ///
 /// A miss reads `sb:dir:version` (the counter every directory change bumps), the number's entry
-/// and the organization's entry in one script, one round trip (``SenderScripts/readDirectory``),
-/// so both are tagged with the version they were read at. The claim script compares the tag with
-/// the current version in the same atomic step that claims the message and answers `stale` when
-/// the directory changed since: the dispatcher then reads again. A rotated credential or a
-/// removed number is therefore seen by the very next message on every sender replica. Decrypted
+/// and the organization's entry in one script, one round trip (``readScript``), so both are
+/// tagged with the version they were read at. The caller's own script (the sender's claim,
+/// webhook-ingest's publish) compares the tag with the current version in the same atomic step
+/// that does its work and answers `stale` when the directory changed since: the caller then drops
+/// the entry and reads again. A rotated credential or a
+/// removed number is therefore seen by the very next message or webhook on every replica. Decrypted
 /// credentials stay in memory only and are never logged.
-final class DirectoryCache: Sendable {
+package final class DirectoryCache: Sendable {
     /// What the dispatcher needs from the directory for one message, all as of one version.
-    struct Snapshot: Sendable {
+    package struct Snapshot: Sendable {
         /// The sending number's entry, when asked for and found.
-        var number: DirectoryPhoneNumber?
+        package var number: DirectoryPhoneNumber?
         /// The organization's credentials; nil when its entry is missing.
-        var credentials: OrganizationCredentials?
+        package var credentials: OrganizationCredentials?
         /// The value of `sb:dir:version` the snapshot was read at ("" when the key is missing).
-        var version: String
+        package var version: String
         /// Read from Redis just now rather than taken from memory: only such a snapshot may fail a message.
-        var isFresh: Bool
+        package var isFresh: Bool
     }
 
     private struct Number: Sendable {
@@ -50,7 +51,7 @@ final class DirectoryCache: Sendable {
     private let capacity: Int
     private let entries = Mutex(Entries())
 
-    init(redis: RedisClient, secrets: SecretBox, capacity: Int = 100_000) {
+    package init(redis: RedisClient, secrets: SecretBox, capacity: Int = 100_000) {
         precondition(
             Self.organizationKeyPrefix + "1" == RedisKey.directoryOrganization(1),
             "the directory organization key must be a prefix followed by the id")
@@ -62,20 +63,22 @@ final class DirectoryCache: Sendable {
     /// The entry of the E.164 `number` (when not nil) and the credentials of `organizationID`, or
     /// when that is nil of the organization the number's entry names. From memory unless `fresh`
     /// or something is missing there; otherwise one round trip, whose result is cached.
-    func lookup(number: String?, organizationID: Int?, fresh: Bool) async throws -> Snapshot {
+    package func lookup(number: String?, organizationID: Int?, fresh: Bool) async throws -> Snapshot {
         if !fresh, let cached = cached(number: number, organizationID: organizationID) { return cached }
         return try await read(number: number, organizationID: organizationID)
     }
 
     /// Drops what is cached for `number` and `organizationID` (the claim found the directory changed).
-    func forget(number: String?, organizationID: Int?) {
+    package func forget(number: String?, organizationID: Int?) {
         entries.withLock { entries in
             if let number { entries.numbers[number] = nil }
             if let organizationID { entries.organizations[organizationID] = nil }
         }
     }
 
-    private func cached(number: String?, organizationID: Int?) -> Snapshot? {
+    /// What memory holds for `number` and `organizationID` (see ``lookup(number:organizationID:fresh:)``),
+    /// or nil when something is missing or the two were read at different versions.
+    package func cached(number: String?, organizationID: Int?) -> Snapshot? {
         entries.withLock { entries -> Snapshot? in
             var entry: Number?
             if let number {
@@ -92,14 +95,15 @@ final class DirectoryCache: Sendable {
         }
     }
 
-    private func read(number: String?, organizationID: Int?) async throws -> Snapshot {
+    /// Reads from Redis in one round trip, caches what it found and returns it.
+    package func read(number: String?, organizationID: Int?) async throws -> Snapshot {
         var keys = [RedisKey.directoryVersion]
         if let number { keys.append(RedisKey.directoryNumber(number)) }
         let reply = try await redis.eval(
-            SenderScripts.readDirectory, keys: keys,
+            Self.readScript, keys: keys,
             arguments: [Self.organizationKeyPrefix, organizationID.map(String.init) ?? ""])
         guard let parts = reply.array, parts.count == 3 else {
-            throw SenderError.unexpectedReply("directory read answered \(reply)")
+            throw RedisError.unexpectedReply("directory read answered \(reply)")
         }
         let version = parts[0].string ?? ""
         let decoder = JSONDecoder()
@@ -142,4 +146,30 @@ final class DirectoryCache: Sendable {
         guard let current, let currentVersion = Int(current), let newVersion = Int(version) else { return true }
         return newVersion >= currentVersion
     }
+
+    /// Reads `sb:dir:version`, a sending number's entry and an organization's entry atomically,
+    /// for ``DirectoryCache``.
+    ///
+    /// KEYS: 1 `sb:dir:version`, 2 (optional) the number's entry. ARGV: 1 the organization key
+    /// prefix (`sb:dir:org:`), 2 the organization id, or '' for the one the number's entry names.
+    /// The organization key is built here from the id (so it is not in KEYS; Switchboard runs one
+    /// Redis instance, and the gateway's directory `MULTI`/`EXEC` spans many directory keys too). Returns
+    /// `{version or '', number JSON or false, organization JSON or false}`.
+    static let readScript = RedisScript(
+        """
+        local version = redis.call('GET', KEYS[1]) or ''
+        local number = false
+        if KEYS[2] then number = redis.call('GET', KEYS[2]) end
+        local id = ARGV[2]
+        if id == '' then
+          if not number then return {version, false, false} end
+          local ok, entry = pcall(cjson.decode, number)
+          if not ok or type(entry) ~= 'table' or type(entry['organization_id']) ~= 'number' then
+            return {version, number, false}
+          end
+          id = string.format('%d', entry['organization_id'])
+        end
+        local organization = redis.call('GET', ARGV[1] .. id)
+        return {version, number, organization or false}
+        """)
 }

@@ -11,7 +11,7 @@ import WireModels
 /// publishing scripts refuse a request verified with an owner read at an older version.
 /// Serialized: these tests bump the version that every harness in database 11 shares, and one
 /// of them relies on it staying put.
-@Suite(.serialized) struct NumberOwnerCacheTests {
+@Suite(.serialized) struct DirectoryCacheTests {
     /// The routes whose credentials the harness can rotate (Telnyx signs with the sandbox's key pair).
     static let rotatableKinds = WebhookKind.allCases.filter { $0.provider != "telnyx" }
 
@@ -19,19 +19,19 @@ import WireModels
         let harness = try IngestHarness()
         try await harness.publishDirectory()
         let redis = try harness.redisClient()
-        let owners = NumberOwnerCache(redis: redis, secrets: SecretBox(key: harness.secretsKey))
+        let owners = DirectoryCache(redis: redis, secrets: SecretBox(key: harness.secretsKey))
         // The first call connects and loads the script; count the calls after it.
-        #expect(try await owners.refresh("+19999990001") == nil)
-        #expect(owners.cached("+19999990001") == nil)
+        #expect(try await owners.read(number: "+19999990001", organizationID: nil).number == nil)
+        #expect(owners.cached(number: "+19999990001", organizationID: nil) == nil)
         let number = harness.numbers["twilio"]!
         let before = redis.statistics.roundTrips
-        let owner = try #require(try await owners.refresh(number))
+        let owner = try await owners.read(number: number, organizationID: nil)
         #expect(redis.statistics.roundTrips - before == 1)
-        #expect(owner.entry.organizationID == harness.organizationID)
+        #expect(owner.number?.organizationID == harness.organizationID)
         #expect(owner.credentials?.twilioAuthToken == harness.twilio.token)
         #expect(owner.credentials?.vonageSignatureSecret == harness.vonage.signature)
         #expect(owner.version == (try await redis.command("GET", RedisKey.directoryVersion).string ?? ""))
-        #expect(owners.cached(number)?.entry.phoneNumber == number)
+        #expect(owners.cached(number: number, organizationID: nil)?.number?.phoneNumber == number)
         await redis.shutdown()
     }
 
