@@ -1,4 +1,5 @@
 import Foundation
+import ServiceRuntime
 import WireModels
 
 /// A queue envelope with every field the sender needs filled in: ids, owner, provider and
@@ -34,13 +35,13 @@ struct OutboundMessage: Sendable {
 
     /// The envelope as JSON text: the queue payload and the retry-set member (unique per message).
     func envelopeJSON() throws -> String {
-        String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
+        envelope.jsonText()
     }
 
     // MARK: Events
 
     /// Written where the attempt number is only known inside a Lua script; the script replaces it.
-    /// JSONEncoder escapes quotes inside strings, so the body can never contain this text.
+    /// Quotes inside strings are escaped, so the body can never contain this text.
     static let attemptPlaceholder = -1
 
     /// A lifecycle event of this message as JSON text.
@@ -49,13 +50,13 @@ struct OutboundMessage: Sendable {
         errorCode: String? = nil, errorMessage: String? = nil
     ) throws -> String {
         let event = MessageEvent(
-            eventID: UUID().uuidString.lowercased(), type: type, occurredAt: Timestamp.string(now.timeIntervalSince1970),
+            eventID: RandomUUID.string(), type: type, occurredAt: Timestamp.string(now.timeIntervalSince1970),
             messageID: messageID, organizationID: organizationID, assistantID: assistantID, direction: "outbound",
             provider: provider, from: from, to: to, body: envelope.body, mediaURLs: envelope.mediaURLs,
             segments: segments.segments, encoding: segments.encoding.rawValue, providerMessageID: providerMessageID,
             status: status.rawValue, errorCode: errorCode, errorMessage: errorMessage,
             idempotencyKey: envelope.idempotencyKey, attempt: attempt)
-        return String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
+        return event.jsonText()
     }
 
     // MARK: Status hash and ledger
