@@ -243,9 +243,15 @@ func pacing(_ arguments: Arguments) async throws {
     // The most arrivals in any one-second window [t, t + 1 s) starting at an arrival.
     var most = 0
     var tail = 0
+    var busiest = 0
     for head in window.indices {
         while tail < window.count, window[tail] < window[head] + 1000 { tail += 1 }
-        most = max(most, tail - head)
+        if tail - head > most { (most, busiest) = (tail - head, head) }
+    }
+    if most > rate + burst {
+        // Show the window that broke the limit, relative to the first arrival.
+        let offsets = window[busiest..<min(window.count, busiest + most)].map { format($0 - first, 1) }
+        print("pacing (\(label)): busiest window starts at +\(format(window[busiest] - first, 1)) ms: \(offsets.joined(separator: " "))")
     }
     // The average over the steady part: the first `burst` arrivals drain the full bucket.
     let steady = window.dropFirst(burst)
