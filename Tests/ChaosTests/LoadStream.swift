@@ -26,6 +26,22 @@ struct LoadStream: Sendable {
         var accepted: Bool { status == 200 }
     }
 
+    /// `count` sends at `rate` per second over the stack's first number of each provider in turn;
+    /// even ones keyed, and a keyed client sends again after an error or no answer.
+    static func mixedKeyed(stack: ChaosStack, count: Int, rate: Double) -> (LoadStream, @Sendable (Int) -> Send) {
+        var load = LoadStream(stack: stack, count: count, rate: rate)
+        load.retryKeyed = true
+        let (tag, numbers) = (stack.tag, stack.numbers)
+        return (
+            load,
+            { index in
+                Send(
+                    index: index, from: numbers[ChaosTests.providers[index % 3]]![0],
+                    key: index.isMultiple(of: 2) ? "chaos-\(tag)-\(index)" : nil)
+            }
+        )
+    }
+
     let stack: ChaosStack
     let count: Int
     let rate: Double

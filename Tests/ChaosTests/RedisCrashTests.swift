@@ -7,16 +7,9 @@ extension ChaosTests {
         @Test func noMessageThatGotA200IsLostWhenRedisIsKilledAndRestartedMidStream() async throws {
             let stack = try await ChaosStack(numbers: ["twilio": 1, "telnyx": 1, "vonage": 1], environment: ChaosTests.unpaced)
             try await stack.startSender("sender")
-            let tag = stack.tag
-            let numbers = stack.numbers
             // 600 sends at 100/s; even ones keyed, and a keyed client sends again after an error.
-            var load = LoadStream(stack: stack, count: 600, rate: 100)
-            load.retryKeyed = true
-            async let stream = load.run { index in
-                LoadStream.Send(
-                    index: index, from: numbers[ChaosTests.providers[index % 3]]![0],
-                    key: index.isMultiple(of: 2) ? "chaos-\(tag)-\(index)" : nil)
-            }
+            let (load, plan) = LoadStream.mixedKeyed(stack: stack, count: 600, rate: 100)
+            async let stream = load.run(plan)
             try await Task.sleep(for: .milliseconds(2000))
             let redisPID = stack.redis.processIdentifier
             stack.redis.kill()

@@ -30,14 +30,7 @@ package enum TelnyxSignature {
         guard let signatureBytes = Data(base64Encoded: signature), signatureBytes.count == 64 else {
             throw ProviderError.invalidSignature(reason: "the signature is not base64 of 64 bytes")
         }
-        guard let seconds = Int64(timestamp) else {
-            throw ProviderError.invalidSignature(reason: "the timestamp is not Unix seconds")
-        }
-        let difference = abs(now.timeIntervalSince1970 - Double(seconds))
-        guard difference <= Double(tolerance.components.seconds) else {
-            throw ProviderError.invalidSignature(
-                reason: "the timestamp is too old or too new (\(Int64(difference))s difference)")
-        }
+        try SignedTimestamp.check(timestamp, now: now, tolerance: tolerance)
         var message = Data(timestamp.utf8)
         message.append(UInt8(ascii: "|"))
         message.append(body)

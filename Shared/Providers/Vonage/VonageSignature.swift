@@ -87,13 +87,6 @@ package enum VonageSignature {
         guard let timestamp = params["timestamp"] else {
             throw ProviderError.invalidSignature(reason: "the signed request has no timestamp")
         }
-        guard let seconds = Int64(timestamp) else {
-            throw ProviderError.invalidSignature(reason: "the timestamp is not Unix seconds")
-        }
-        let difference = abs(now.timeIntervalSince1970 - Double(seconds))
-        guard difference <= Double(tolerance.components.seconds) else {
-            throw ProviderError.invalidSignature(
-                reason: "the timestamp is too old or too new (\(Int64(difference))s difference)")
-        }
+        try SignedTimestamp.check(timestamp, now: now, tolerance: tolerance)
     }
 }
