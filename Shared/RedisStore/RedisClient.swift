@@ -211,8 +211,8 @@ package final class RedisClient: Sendable, Service {
     }
 
     /// Runs a Lua script with `EVALSHA`. When the server does not know the script (`NOSCRIPT`,
-    /// after a restart or `SCRIPT FLUSH`) it is loaded with `SCRIPT LOAD` and run once more, on
-    /// the same connection; `NOSCRIPT` means it did not run, so the retry is safe.
+    /// after a restart or `SCRIPT FLUSH`) it is run once more with `EVAL` and its source, on the
+    /// same connection, which also caches it; `NOSCRIPT` means it did not run, so the retry is safe.
     /// - Throws: ``RedisError/server(_:)`` when the script fails or returns an error.
     package func eval(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RedisValue {
         let call = ["EVALSHA", script.sha1, String(keys.count)] + keys + arguments
@@ -305,10 +305,10 @@ package final class RedisClient: Sendable, Service {
             var own = Array(replies[offset..<(offset + call.commands.count)])
             offset += call.commands.count
             if let script = call.script, case .error(let message) = own[0], message.hasPrefix("NOSCRIPT") {
-                // Not run: load it and run it again on this connection.
+                // Not run: run it with its source (EVAL also caches it for the next EVALSHA). One
+                // command, so a SCRIPT FLUSH from elsewhere cannot slip in between a load and a run.
                 do {
-                    let loaded = try connection.execute(["SCRIPT", "LOAD", script.source])
-                    own[0] = if case .error = loaded { loaded } else { try connection.execute(call.commands[0]) }
+                    own[0] = try connection.execute(["EVAL", script.source] + call.commands[0].dropFirst(2))
                 } catch {
                     call.continuation.resume(throwing: error)
                     continue

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,11 +9,61 @@ import Musl
 import Darwin
 #endif
 
-/// A TCP port on 127.0.0.1 that was free a moment ago: binds a socket to port 0, reads the port
-/// the kernel chose, and closes it. Another process may take it before you bind it, so callers
-/// that start a server should retry on a new port when the bind fails
+/// A TCP port on 127.0.0.1 for a test server, free a moment ago and handed out once per process.
+///
+/// Ports come from below the kernel's ephemeral range (`ip_local_port_range`, 32768-60999 by
+/// default), walking from a random start: the kernel never gives those to outgoing connections,
+/// so the many client sockets of tests running in parallel cannot take a port between this call
+/// and the server's bind (which made a server fail to start now and then when the port came from
+/// `bind(0)`). A port another process holds is skipped. If the range below is too small, falls
+/// back to a port the kernel picks with `bind(0)`. Another process may still take the port before
+/// you bind it, so callers that start a server should retry on a new port when the bind fails
 /// (``RedisServerProcess/launch(password:arguments:)`` does).
 public func freeTCPPort() -> Int {
+    let low = 10_000
+    let high = min(ephemeralRangeStart(), 32_768) - 1
+    guard high - low >= 1_000 else { return kernelChosenPort() }
+    for _ in low...high {
+        let candidate = nextCandidatePort.withLock { next -> Int in
+            if next == 0 { next = Int.random(in: low...high) }
+            let candidate = next
+            next = next >= high ? low : next + 1
+            return candidate
+        }
+        if canBind(port: candidate) { return candidate }
+    }
+    return kernelChosenPort()
+}
+
+/// The next port ``freeTCPPort()`` tries (0 until the first call picks a random start).
+private let nextCandidatePort = Mutex(0)
+
+/// The first port of the kernel's ephemeral range (32768 when it cannot be read).
+private func ephemeralRangeStart() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
+        let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap({ Int($0) })
+    else { return 32_768 }
+    return first
+}
+
+/// Whether a listening socket could bind 127.0.0.1:`port` now (with `SO_REUSEADDR`, as servers do).
+private func canBind(port: Int) -> Bool {
+    let descriptor = socket(AF_INET, SocketAddress.streamType, 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var yes: Int32 = 1
+    setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    var address = SocketAddress.loopback(port: port)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+    return bound == 0
+}
+
+/// A port the kernel chose for `bind(127.0.0.1:0)`.
+private func kernelChosenPort() -> Int {
     let descriptor = socket(AF_INET, SocketAddress.streamType, 0)
     precondition(descriptor >= 0, "socket() failed: errno \(errno)")
     defer { close(descriptor) }
