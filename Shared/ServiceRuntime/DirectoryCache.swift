@@ -4,19 +4,19 @@ import Synchronization
 import WireModels
 
 /// Directory entries of numbers and the organizations' decrypted provider credentials, kept in
-/// memory so the hot paths (a queued message in the sender, a webhook in webhook-ingest) need no
-/// directory read, and never used stale.
+/// memory so the hot paths (a send in the gateway, a queued message in the sender, a webhook in
+/// webhook-ingest) need no directory read, and never used stale.
 ///
 /// A miss reads `sb:dir:version` (the counter every directory change bumps), the number's entry
 /// and the organization's entry in one script, one round trip (``readScript``), so both are
-/// tagged with the version they were read at. The caller's own script (the sender's claim,
-/// webhook-ingest's publish) compares the tag with the current version in the same atomic step
-/// that does its work and answers `stale` when the directory changed since: the caller then drops
-/// the entry and reads again. A rotated credential or a
-/// removed number is therefore seen by the very next message or webhook on every replica. Decrypted
-/// credentials stay in memory only and are never logged.
+/// tagged with the version they were read at. The caller's own script (the gateway's enqueue,
+/// the sender's claim, webhook-ingest's publish) compares the tag with the current version in
+/// the same atomic step that does its work and answers `stale` when the directory changed since:
+/// the caller then drops the entry and reads again. A rotated credential or a removed or moved
+/// number is therefore seen by the very next send, message or webhook on every replica.
+/// Decrypted credentials stay in memory only and are never logged.
 package final class DirectoryCache: Sendable {
-    /// What the dispatcher needs from the directory for one message, all as of one version.
+    /// What a caller needs from the directory for one message or webhook, all as of one version.
     package struct Snapshot: Sendable {
         /// The sending number's entry, when asked for and found.
         package var number: DirectoryPhoneNumber?

@@ -58,7 +58,7 @@ package func buildApplication(
 
     let sms = router.group("/sms").add(middleware: AuthenticationMiddleware(authenticator: authenticator, sendCountsRateLimit: true))
     SendController(
-        redis: host.redis, numbers: SendingNumberCache(redis: host.redis), rateLimiter: rateLimiter, httpClient: http.client,
+        redis: host.redis, numbers: DirectoryCache(redis: host.redis, secrets: secrets), rateLimiter: rateLimiter, httpClient: http.client,
         senderURL: configuration.senderURL, internalToken: configuration.service.internalToken, settings: configuration.send
     ).addRoutes(to: sms)
     proxy.forward("queue/stats", methods: [.get], on: sms, to: sender)

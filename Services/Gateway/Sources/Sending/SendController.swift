@@ -18,12 +18,13 @@ import WireModels
 /// for it (up to `idempotencyWait`) and replays its answer, or gets 409 if it is still running.
 ///
 /// A queued send costs one Redis round trip: the sending number comes from
-/// ``SendingNumberCache`` and the enqueue script checks that the directory has not changed since,
+/// `DirectoryCache` (shared with the sender and webhook-ingest) and the enqueue script checks that
+/// the directory has not changed since,
 /// counts the API key's rate limit, and queues. Concurrent sends share round trips through the
 /// client's auto-pipelining.
 package struct SendController: Sendable {
     let redis: RedisClient
-    let numbers: SendingNumberCache
+    let numbers: DirectoryCache
     let rateLimiter: RateLimiter
     let httpClient: HTTPClient
     let senderURL: String
@@ -81,13 +82,13 @@ package struct SendController: Sendable {
             if let keyID = rateLimited, let retryAfter = await rateLimiter.check(keyID: keyID) {
                 throw rateLimiter.exceeded(retryAfter: retryAfter)
             }
-            let number = lookup.entry!
+            let number = lookup.number!
             let envelope = makeEnvelope(send, number: number, organizationID: number.organizationID)
             return try await sendNow(envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey(send, number), context: context)
         }
         // The directory changes rarely; a stale cache entry costs one more read and try.
         for attempt in 1...3 {
-            let number = lookup.entry!
+            let number = lookup.number!
             let envelope = makeEnvelope(send, number: number, organizationID: number.organizationID)
             let outcome = try await enqueue(
                 envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey(send, number),
@@ -95,7 +96,7 @@ package struct SendController: Sendable {
             switch outcome {
             case .answer(let response): return response
             case .stale:
-                numbers.forget(send.from)
+                numbers.forget(number: send.from, organizationID: nil)
                 lookup = try await sendingNumber(send.from, organizationID: identity.organizationID, fresh: true)
             }
         }
@@ -105,14 +106,14 @@ package struct SendController: Sendable {
     /// The directory entry of the sending number, checked against the caller: 404 when no
     /// assistant holds it, 403 when another organization does. Errors are decided on a fresh
     /// read, never on the cache.
-    private func sendingNumber(_ from: String, organizationID: Int64, fresh: Bool = false) async throws -> SendingNumberCache.Lookup {
-        if !fresh, let cached = numbers.cached(from), let entry = cached.entry, entry.assistantID != nil,
+    private func sendingNumber(_ from: String, organizationID: Int64, fresh: Bool = false) async throws -> DirectoryCache.Snapshot {
+        if !fresh, let cached = numbers.cached(number: from, organizationID: nil), let entry = cached.number, entry.assistantID != nil,
             Int64(entry.organizationID) == organizationID
         {
             return cached
         }
-        let lookup = try await numbers.refresh(from)
-        guard let number = lookup.entry, number.assistantID != nil else {
+        let lookup = try await numbers.read(number: from, organizationID: nil)
+        guard let number = lookup.number, number.assistantID != nil else {
             throw APIError.notFound("No assistant found for phone number \(from)")
         }
         guard Int64(number.organizationID) == organizationID else {

@@ -127,15 +127,26 @@ struct MessageDispatcher: Sendable {
             if claim.outcome == "resend" {
                 logger.warning("re-sending a message whose sender died mid-call", metadata: ["sb.attempt": "\(claim.attempts)"])
             }
-            await ledger.record(message.ledgerRow(.sending, stage: .sending, attempts: claim.attempts, at: Date()))
+            // The ledger's `sending` row commits while the provider is called: rows are ordered by
+            // revision, so it never overwrites the outcome, and its SQLite commit stays off the
+            // path between the pacing slot and the call (where lateness costs a slot).
+            let sendingRow = message.ledgerRow(.sending, stage: .sending, attempts: claim.attempts, at: Date())
+            async let recorded: Void = ledger.record(sendingRow)
             guard let account else {
+                await recorded
                 try await finish(
                     message, .failed(reason: "\(message.provider) credentials are not configured", code: nil, deadLetter: false),
                     attempts: claim.attempts, entry: entry)
                 return .done
             }
-            if let slot { try await keepPace(message, account: account, slot: slot) }
-            _ = try await attempt(message, account: account, attempts: claim.attempts, entry: entry)
+            do {
+                if let slot { try await keepPace(message, account: account, slot: slot) }
+                _ = try await attempt(message, account: account, attempts: claim.attempts, entry: entry)
+            } catch {
+                await recorded
+                throw error
+            }
+            await recorded
         case "abandon":
             logger.error("giving up a message sent twice without an answer")
             try await finish(
