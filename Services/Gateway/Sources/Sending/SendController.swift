@@ -83,16 +83,18 @@ package struct SendController: Sendable {
                 throw rateLimiter.exceeded(retryAfter: retryAfter)
             }
             let number = lookup.number!
-            let envelope = makeEnvelope(send, number: number, organizationID: number.organizationID)
+            let envelope = makeEnvelope(send, number: number, now: Date())
             return try await sendNow(envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey(send, number), context: context)
         }
         // The directory changes rarely; a stale cache entry costs one more read and try.
         for attempt in 1...3 {
             let number = lookup.number!
-            let envelope = makeEnvelope(send, number: number, organizationID: number.organizationID)
+            // One clock reading for the envelope's queued_at, the status hash and the rate window.
+            let now = Date()
+            let envelope = makeEnvelope(send, number: number, now: now)
             let outcome = try await enqueue(
                 envelope, fingerprint: fingerprint, idempotencyKey: idempotencyKey(send, number),
-                directoryVersion: attempt < 3 ? lookup.version : "-", rateLimitedKey: rateLimited)
+                directoryVersion: attempt < 3 ? lookup.version : "-", rateLimitedKey: rateLimited, now: now)
             switch outcome {
             case .answer(let response): return response
             case .stale:
@@ -126,10 +128,10 @@ package struct SendController: Sendable {
         send.idempotencyKey.map { RedisKey.idempotency(organizationID: number.organizationID, keyHash: SecretToken.sha256Hex($0)) }
     }
 
-    private func makeEnvelope(_ send: ValidSend, number: DirectoryPhoneNumber, organizationID: Int) -> QueueEnvelope {
-        let now = Date().timeIntervalSince1970
+    private func makeEnvelope(_ send: ValidSend, number: DirectoryPhoneNumber, now date: Date) -> QueueEnvelope {
+        let now = date.timeIntervalSince1970
         return QueueEnvelope(
-            messageID: RandomUUID.string(), organizationID: organizationID, assistantID: number.assistantID!,
+            messageID: RandomUUID.string(), organizationID: number.organizationID, assistantID: number.assistantID!,
             provider: number.provider, from: send.from, to: send.to, body: send.message,
             mediaURLs: send.mediaURLs.isEmpty ? nil : send.mediaURLs, idempotencyKey: send.idempotencyKey,
             queuedAt: Timestamp.string(now), validUntil: Timestamp.string(now + Double(settings.validity.components.seconds)))
@@ -144,9 +146,9 @@ package struct SendController: Sendable {
     }
 
     private func enqueue(
-        _ envelope: QueueEnvelope, fingerprint: String, idempotencyKey: String?, directoryVersion: String, rateLimitedKey: Int64?
+        _ envelope: QueueEnvelope, fingerprint: String, idempotencyKey: String?, directoryVersion: String, rateLimitedKey: Int64?,
+        now: Date
     ) async throws -> EnqueueOutcome {
-        let now = Date()
         let provider = envelope.provider!
         let messageID = envelope.messageID!
         let response = SendSMSResponse(
